@@ -1,0 +1,1 @@
+"""Subcommands of `mp-explorer`, each module registering its parsers; none imports Textual."""

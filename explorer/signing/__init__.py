@@ -1,0 +1,85 @@
+"""The signing scheme of the Mini Program Open API: stages, `sign` and `verify`.
+
+    CanonicalRequest = Method "\\n" CanonicalURI "\\n" CanonicalQueryString "\\n" PayloadHash
+    Digest           = lowercase hex SHA-256 of the UTF-8 CanonicalRequest
+    Token            = JWT HS256, key = SK (UTF-8), payload {"iss": AK, "dig": Digest, "ts": seconds}
+    Header           = X-Mp-Open-Api-Token: <Token>
+
+Pure functions, standard library only; no UI, no network.
+"""
+
+from explorer.signing.stages import (
+    DEFAULT_MAX_SKEW,
+    EMPTY_PAYLOAD_HASH,
+    HEADER_NAME,
+    JWT_HEADER,
+    RECOMMENDED_SECRET_BYTES,
+    SPEC_RULES,
+    QueryInput,
+    Rules,
+    Signature,
+    SigningInputError,
+    b64url,
+    b64url_decode,
+    body_bytes,
+    canonical_method,
+    canonical_query,
+    canonical_request,
+    canonical_uri,
+    check_path,
+    compute_canonical_request,
+    digest,
+    header,
+    jwt_payload,
+    now_ts,
+    parse_query,
+    payload_hash,
+    percent_encode,
+    query_pairs,
+    remove_dot_segments,
+    secret_key_note,
+    sign,
+    sign_with_rules,
+    token,
+)
+from explorer.signing.verification import MAX_TOKEN_LENGTH, Outcome, Verification, first_difference, verify
+
+__all__ = [
+    "DEFAULT_MAX_SKEW",
+    "EMPTY_PAYLOAD_HASH",
+    "HEADER_NAME",
+    "JWT_HEADER",
+    "MAX_TOKEN_LENGTH",
+    "RECOMMENDED_SECRET_BYTES",
+    "SPEC_RULES",
+    "Outcome",
+    "QueryInput",
+    "Rules",
+    "Signature",
+    "SigningInputError",
+    "Verification",
+    "b64url",
+    "b64url_decode",
+    "body_bytes",
+    "canonical_method",
+    "canonical_query",
+    "canonical_request",
+    "canonical_uri",
+    "check_path",
+    "compute_canonical_request",
+    "digest",
+    "first_difference",
+    "header",
+    "jwt_payload",
+    "now_ts",
+    "parse_query",
+    "payload_hash",
+    "percent_encode",
+    "query_pairs",
+    "remove_dot_segments",
+    "secret_key_note",
+    "sign",
+    "sign_with_rules",
+    "token",
+    "verify",
+]

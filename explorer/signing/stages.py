@@ -1,0 +1,451 @@
+"""The signing scheme of the Mini Program Open API, one pure function per stage.
+
+CanonicalRequest = Method "\\n" CanonicalURI "\\n" CanonicalQueryString "\\n" PayloadHash
+Digest           = lowercase hex SHA-256 of the UTF-8 CanonicalRequest
+Token            = JWT HS256, key = SK (UTF-8), payload {"iss": AK, "dig": Digest, "ts": seconds}
+Header           = X-Mp-Open-Api-Token: <Token>
+
+Every rule the spec marks *chosen* is a keyword option on its stage function with the spec's
+rule as the default, so tools can show what another choice would have produced.
+
+Only the standard library is used: the JWT is built here by hand so the bytes are under our
+control (and no process-wide warning fires for short keys). PyJWT is the tests' independent oracle.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+HEADER_NAME = "X-Mp-Open-Api-Token"
+JWT_HEADER: dict[str, str] = {"alg": "HS256", "typ": "JWT"}
+EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+DEFAULT_MAX_SKEW = 300
+# PyJWT (and RFC 7518 §3.2) want an HMAC key at least as long as the hash output.
+RECOMMENDED_SECRET_BYTES = 32
+
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+_ENCODE_UPPER = [chr(b) if b in _UNRESERVED else f"%{b:02X}" for b in range(256)]
+_ENCODE_LOWER = [chr(b) if b in _UNRESERVED else f"%{b:02x}" for b in range(256)]
+# RFC 9110 token characters: what an HTTP method may be made of.
+_METHOD_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+QueryInput = str | Iterable[tuple[str, str]] | Iterable[Sequence[str]]
+
+
+class SigningInputError(ValueError):
+    """An input cannot be signed. `field` names the input at fault (method, path, query, body...)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# --- byte helpers -------------------------------------------------------------------------
+
+
+def _utf8(text: str, field: str) -> bytes:
+    # surrogateescape round-trips bytes that came from a percent-decoded, non-UTF-8 query.
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as exc:
+        raise SigningInputError(field, f"contains a character that is not valid Unicode ({exc.reason})") from None
+
+
+def percent_encode(data: bytes, *, upper_hex: bool = True) -> str:
+    """Encode every byte outside A-Z a-z 0-9 - _ . ~ as %XY (upper-case hex by default)."""
+    table = _ENCODE_UPPER if upper_hex else _ENCODE_LOWER
+    return "".join(table[b] for b in data)
+
+
+def b64url(data: bytes) -> str:
+    """Base64url without padding, as JWT uses it."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Decode JWT base64url (padding optional); raises ValueError on anything else."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"not base64url ({exc})") from None
+
+
+# --- stage 1: method ------------------------------------------------------------------------
+
+
+# Rule (documented): the HTTP verb in upper case.
+def canonical_method(method: str) -> str:
+    """Return the method in upper case; raise SigningInputError when it is not an HTTP token."""
+    stripped = method.strip()
+    if not stripped:
+        raise SigningInputError("method", "is empty; use GET, POST, PUT, PATCH or DELETE")
+    if not _METHOD_RE.fullmatch(stripped):
+        raise SigningInputError("method", f"{method!r} is not an HTTP method (letters only, e.g. GET)")
+    return stripped.upper()
+
+
+# --- stage 2: canonical URI -----------------------------------------------------------------
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4: resolve '.' and '..' segments of an absolute path."""
+    segments = path.split("/")
+    output: list[str] = []
+    for segment in segments:
+        if segment == ".":
+            continue
+        if segment == "..":
+            # Never pop the leading empty segment that keeps the path absolute.
+            if len(output) > 1:
+                output.pop()
+            continue
+        output.append(segment)
+    if segments[-1] in (".", ".."):
+        output.append("")
+    if output == [""]:
+        output.append("")
+    return "/".join(output)
+
+
+def check_path(path: str) -> None:
+    """Raise SigningInputError for a path that cannot be an absolute request path."""
+    if "?" in path:
+        raise SigningInputError("path", "contains '?': put the query string in the query, not the path")
+    if "#" in path:
+        raise SigningInputError("path", "contains '#': a fragment is never sent")
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", path):
+        raise SigningInputError("path", "is a full URL: give only the path (from the '/' after the host)")
+    if any(ch in path for ch in "\r\n"):
+        raise SigningInputError("path", "contains a line break")
+
+
+# Rule (documented): absolute path only; dot segments removed; each segment percent-encoded;
+# a '/' appended when the path does not end in one; an empty path is '/'.
+# Rule (chosen): a segment is decoded first, then encoded with upper-case hex over UTF-8.
+def canonical_uri(
+    path: str,
+    *,
+    remove_dots: bool = True,
+    encode_segments: bool = True,
+    upper_hex: bool = True,
+    trailing_slash: bool = True,
+) -> str:
+    """Canonical URI of a request path (without host or query)."""
+    check_path(path)
+    if not path.startswith("/"):
+        path = "/" + path
+    if remove_dots:
+        path = remove_dot_segments(path)
+    if encode_segments:
+        path = "/".join(percent_encode(unquote_to_bytes(segment), upper_hex=upper_hex) for segment in path.split("/"))
+    if trailing_slash and not path.endswith("/"):
+        path += "/"
+    return path
+
+
+# --- stage 3: canonical query ---------------------------------------------------------------
+
+
+def parse_query(raw: str) -> list[tuple[str, str]]:
+    """Split a raw query string into decoded (name, value) pairs, in the order given.
+
+    Each pair is split at its first '='; a pair without '=' has an empty value. '%XY' is
+    percent-decoded; '+' stays a literal plus (the scheme writes spaces as %20). Bytes that are
+    not UTF-8 survive as surrogate escapes so they re-encode to the same bytes.
+    """
+    raw = raw.removeprefix("?")
+    pairs: list[tuple[str, str]] = []
+    for part in raw.split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        pairs.append(
+            (
+                unquote_to_bytes(name).decode("utf-8", "surrogateescape"),
+                unquote_to_bytes(value).decode("utf-8", "surrogateescape"),
+            )
+        )
+    return pairs
+
+
+def query_pairs(query: QueryInput) -> list[tuple[str, str]]:
+    """Normalise the `query` argument: a raw string is parsed, pairs are checked."""
+    if isinstance(query, str):
+        return parse_query(query)
+    pairs: list[tuple[str, str]] = []
+    for item in query:
+        if isinstance(item, str | bytes) or len(item) != 2:
+            raise SigningInputError("query", f"expected (name, value) pairs, got {item!r}")
+        name, value = item
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise SigningInputError("query", f"names and values must be text, got {item!r}")
+        pairs.append((name, value))
+    return pairs
+
+
+# Rule (documented): each name and value percent-encoded with the unreserved set, '%20' for space.
+# Rule (chosen): pairs sorted by encoded name then encoded value in byte order; '=' kept for an
+# empty value; repeated names all kept. The sample inserts values without encoding (encode=False).
+def canonical_query(
+    query: QueryInput,
+    *,
+    encode: bool = True,
+    sort: bool = True,
+    keep_empty_equals: bool = True,
+    upper_hex: bool = True,
+) -> str:
+    """Canonical query string; empty when there is no query."""
+    encoded: list[tuple[str, str]] = []
+    for name, value in query_pairs(query):
+        if encode:
+            encoded.append(
+                (
+                    percent_encode(_utf8(name, "query"), upper_hex=upper_hex),
+                    percent_encode(_utf8(value, "query"), upper_hex=upper_hex),
+                )
+            )
+        else:
+            encoded.append((name, value))
+    if sort:
+        # Code-point order of text is the byte order of its UTF-8, so this is byte order.
+        encoded.sort()
+    return "&".join(f"{n}={v}" if (v or keep_empty_equals) else n for n, v in encoded)
+
+
+# --- stage 4: payload hash ------------------------------------------------------------------
+
+
+def body_bytes(body: bytes | bytearray | memoryview | str) -> bytes:
+    """The exact bytes of a body given as bytes or as text (UTF-8)."""
+    if isinstance(body, str):
+        return _utf8(body, "body")
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    raise SigningInputError("body", f"must be bytes or text, got {type(body).__name__}")
+
+
+# Rule (documented): lowercase hex SHA-256 of the exact body bytes sent on the wire.
+def payload_hash(body: bytes | str) -> str:
+    """Lowercase hex SHA-256 of the body; an empty body gives EMPTY_PAYLOAD_HASH."""
+    return hashlib.sha256(body_bytes(body)).hexdigest()
+
+
+# --- stage 5: canonical request and digest --------------------------------------------------
+
+
+# Rule (documented): four lines joined by '\n', no trailing newline.
+def canonical_request(method: str, canonical_uri: str, canonical_query: str, payload_hash: str) -> str:
+    """Join the four canonical parts."""
+    return f"{method}\n{canonical_uri}\n{canonical_query}\n{payload_hash}"
+
+
+# Rule (sample): lowercase hex SHA-256 of the UTF-8 canonical request.
+def digest(canonical_request: str) -> str:
+    """Lowercase hex SHA-256 of the canonical request."""
+    return hashlib.sha256(canonical_request.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+# --- stage 6: token and header --------------------------------------------------------------
+
+
+def now_ts() -> int:
+    """Integer Unix seconds now."""
+    return int(time.time())
+
+
+# Rule (sample): {"iss": AK, "dig": Digest, "ts": integer seconds}; no exp, no nonce.
+def jwt_payload(access_key_id: str, digest: str, ts: int) -> dict[str, Any]:
+    """The JWT claims, in the order the sample writes them."""
+    return {"iss": access_key_id, "dig": digest, "ts": ts}
+
+
+def _json_segment(value: dict[str, Any]) -> str:
+    return b64url(json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("utf-8"))
+
+
+def _hs256(signing_input: bytes, secret_key: str) -> bytes:
+    return hmac.new(_utf8(secret_key, "secret key"), signing_input, hashlib.sha256).digest()
+
+
+# Rule (sample): JWT with header {"alg":"HS256","typ":"JWT"}, HMAC-SHA256 keyed with the SK's UTF-8.
+def token(payload: dict[str, Any], secret_key: str, *, header: dict[str, Any] | None = None) -> str:
+    """Compact JWS: base64url(header) . base64url(payload) . base64url(HS256 signature)."""
+    signing_input = f"{_json_segment(header or JWT_HEADER)}.{_json_segment(payload)}"
+    return f"{signing_input}.{b64url(_hs256(signing_input.encode('ascii'), secret_key))}"
+
+
+# Rule (documented): the token travels in the X-Mp-Open-Api-Token header.
+def header(token: str) -> tuple[str, str]:
+    """(header name, header value)."""
+    return HEADER_NAME, token
+
+
+def secret_key_note(secret_key: str) -> str | None:
+    """A short note when the secret key is shorter than HS256 recommends, else None."""
+    size = len(secret_key.encode("utf-8", "surrogateescape"))
+    if size < RECOMMENDED_SECRET_BYTES:
+        return (
+            f"secret key is {size} bytes; HS256 recommends at least {RECOMMENDED_SECRET_BYTES} "
+            "(it still signs; the real API decides what it accepts)"
+        )
+    return None
+
+
+# --- the whole pipeline ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The chosen rules, as options. Defaults are the spec's rules."""
+
+    remove_dots: bool = True
+    encode_segments: bool = True
+    trailing_slash: bool = True
+    encode_query: bool = True
+    sort_query: bool = True
+    keep_empty_equals: bool = True
+    upper_hex: bool = True
+
+
+SPEC_RULES = Rules()
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Every stage of one signed request."""
+
+    method: str
+    canonical_uri: str
+    canonical_query: str
+    payload_hash: str
+    canonical_request: str
+    digest: str
+    jwt_header: dict[str, Any]
+    jwt_payload: dict[str, Any]
+    token: str
+    header_name: str
+    header_value: str
+
+    @property
+    def header_line(self) -> str:
+        return f"{self.header_name}: {self.header_value}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "canonical_uri": self.canonical_uri,
+            "canonical_query": self.canonical_query,
+            "payload_hash": self.payload_hash,
+            "canonical_request": self.canonical_request,
+            "digest": self.digest,
+            "jwt_header": dict(self.jwt_header),
+            "jwt_payload": dict(self.jwt_payload),
+            "token": self.token,
+            "header_name": self.header_name,
+            "header_value": self.header_value,
+        }
+
+
+def compute_canonical_request(
+    *, method: str, path: str, query: QueryInput = (), body: bytes | str = b"", rules: Rules = SPEC_RULES
+) -> tuple[str, str, str, str, str]:
+    """(method, canonical_uri, canonical_query, payload_hash, canonical_request) under `rules`."""
+    c_method = canonical_method(method)
+    c_uri = canonical_uri(
+        path,
+        remove_dots=rules.remove_dots,
+        encode_segments=rules.encode_segments,
+        upper_hex=rules.upper_hex,
+        trailing_slash=rules.trailing_slash,
+    )
+    c_query = canonical_query(
+        query,
+        encode=rules.encode_query,
+        sort=rules.sort_query,
+        keep_empty_equals=rules.keep_empty_equals,
+        upper_hex=rules.upper_hex,
+    )
+    p_hash = payload_hash(body)
+    return c_method, c_uri, c_query, p_hash, canonical_request(c_method, c_uri, c_query, p_hash)
+
+
+def sign_with_rules(
+    *,
+    method: str,
+    path: str,
+    query: QueryInput = (),
+    body: bytes | str = b"",
+    access_key_id: str,
+    secret_key: str,
+    ts: int | None = None,
+    rules: Rules = SPEC_RULES,
+) -> Signature:
+    """`sign` with the chosen rules as a parameter, for tools that compare choices."""
+    if ts is None:
+        ts = now_ts()
+    if isinstance(ts, bool) or not isinstance(ts, int):
+        raise SigningInputError("ts", f"must be integer Unix seconds, got {ts!r}")
+    if not isinstance(access_key_id, str) or not access_key_id:
+        raise SigningInputError("access key id", "is empty")
+    if not isinstance(secret_key, str) or not secret_key:
+        raise SigningInputError("secret key", "is empty")
+    c_method, c_uri, c_query, p_hash, c_request = compute_canonical_request(
+        method=method, path=path, query=query, body=body, rules=rules
+    )
+    dig = digest(c_request)
+    claims = jwt_payload(access_key_id, dig, ts)
+    jwt = token(claims, secret_key)
+    name, value = header(jwt)
+    return Signature(
+        method=c_method,
+        canonical_uri=c_uri,
+        canonical_query=c_query,
+        payload_hash=p_hash,
+        canonical_request=c_request,
+        digest=dig,
+        jwt_header=dict(JWT_HEADER),
+        jwt_payload=claims,
+        token=jwt,
+        header_name=name,
+        header_value=value,
+    )
+
+
+def sign(
+    *,
+    method: str,
+    path: str,
+    query: QueryInput = (),
+    body: bytes | str = b"",
+    access_key_id: str,
+    secret_key: str,
+    ts: int | None = None,
+) -> Signature:
+    """Sign one request with the spec's rules.
+
+    `query` is a sequence of decoded (name, value) pairs or a raw query string (percent-decoded,
+    '+' literal). `body` is bytes or UTF-8 text. `ts=None` means now. Raises SigningInputError
+    naming the field when an input cannot be signed.
+    """
+    return sign_with_rules(
+        method=method,
+        path=path,
+        query=query,
+        body=body,
+        access_key_id=access_key_id,
+        secret_key=secret_key,
+        ts=ts,
+    )
