@@ -60,7 +60,10 @@ class WireRequest:
 
 def split_url(url: str) -> tuple[str, str, list[tuple[str, str]]]:
     """Split a full URL into (base URL, path, decoded query pairs)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        raise signing.SigningInputError("url", f"{url!r} is not a valid URL ({exc})") from None
     if not parts.scheme or not parts.netloc:
         raise signing.SigningInputError("url", f"{url!r} is not a full URL (expected https://host/path?query)")
     if parts.scheme not in ("http", "https"):
@@ -70,7 +73,10 @@ def split_url(url: str) -> tuple[str, str, list[tuple[str, str]]]:
 
 def check_base_url(base_url: str) -> str:
     """Return the base URL without a trailing slash; raise SigningInputError when it is not http(s)://host."""
-    parts = urlsplit(base_url.strip())
+    try:
+        parts = urlsplit(base_url.strip())
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        raise signing.SigningInputError("base URL", f"{base_url!r} is not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise signing.SigningInputError("base URL", f"{base_url!r} is not http(s)://host[:port]")
     if parts.query or parts.fragment:
@@ -84,7 +90,11 @@ def wire_path(path: str) -> str:
     if not path.startswith("/"):
         path = "/" + path
     # Keep '/' as the separator and encode each segment like the canonical URI does.
-    return "/".join(signing.percent_encode(unquote_to_bytes(segment)) for segment in path.split("/"))
+    # surrogateescape: a path given as command-line bytes that are not UTF-8 is sent as those bytes.
+    return "/".join(
+        signing.percent_encode(unquote_to_bytes(segment.encode("utf-8", "surrogateescape")))
+        for segment in path.split("/")
+    )
 
 
 def wire_query(pairs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:

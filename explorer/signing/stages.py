@@ -132,6 +132,17 @@ def check_path(path: str) -> None:
         raise SigningInputError("path", "contains a line break")
 
 
+def _decode_dot_segments(path: str) -> str:
+    # '%2E' is an encoded unreserved '.', so '%2E%2E' is the segment '..' (RFC 3986 §6.2.2.2);
+    # without this the canonical URI of a canonical URI could differ from it.
+    return "/".join(
+        unquote_to_bytes(_utf8(segment, "path")).decode("ascii")
+        if "%" in segment and segment.lower() in ("%2e", "%2e%2e", ".%2e", "%2e.")
+        else segment
+        for segment in path.split("/")
+    )
+
+
 # Rule (documented): absolute path only; dot segments removed; each segment percent-encoded;
 # a '/' appended when the path does not end in one; an empty path is '/'.
 # Rule (chosen): a segment is decoded first, then encoded with upper-case hex over UTF-8.
@@ -148,9 +159,13 @@ def canonical_uri(
     if not path.startswith("/"):
         path = "/" + path
     if remove_dots:
+        if encode_segments:
+            path = _decode_dot_segments(path)
         path = remove_dot_segments(path)
     if encode_segments:
-        path = "/".join(percent_encode(unquote_to_bytes(segment), upper_hex=upper_hex) for segment in path.split("/"))
+        path = "/".join(
+            percent_encode(unquote_to_bytes(_utf8(segment, "path")), upper_hex=upper_hex) for segment in path.split("/")
+        )
     if trailing_slash and not path.endswith("/"):
         path += "/"
     return path
@@ -174,8 +189,8 @@ def parse_query(raw: str) -> list[tuple[str, str]]:
         name, _, value = part.partition("=")
         pairs.append(
             (
-                unquote_to_bytes(name).decode("utf-8", "surrogateescape"),
-                unquote_to_bytes(value).decode("utf-8", "surrogateescape"),
+                unquote_to_bytes(_utf8(name, "query")).decode("utf-8", "surrogateescape"),
+                unquote_to_bytes(_utf8(value, "query")).decode("utf-8", "surrogateescape"),
             )
         )
     return pairs

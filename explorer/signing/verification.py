@@ -104,13 +104,14 @@ def verify(
         return Verification(Outcome.MALFORMED_TOKEN, f"a JWT has 3 dot-separated parts; this one has {len(parts)}")
     try:
         jwt_header = _decode_json_segment(parts[0])
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        # RecursionError: deeply nested JSON ('[[[[...') that still fits in MAX_TOKEN_LENGTH.
         return Verification(Outcome.MALFORMED_TOKEN, f"header is not base64url JSON ({exc})")
     if not isinstance(jwt_header, dict):
         return Verification(Outcome.MALFORMED_TOKEN, "header is not a JSON object")
     try:
         claims = _decode_json_segment(parts[1])
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         return Verification(Outcome.MALFORMED_TOKEN, f"payload is not base64url JSON ({exc})", jwt_header)
     if not isinstance(claims, dict):
         return Verification(Outcome.MALFORMED_TOKEN, "payload is not a JSON object", jwt_header)
@@ -179,7 +180,9 @@ def verify(
         )
     *_, expected_request = compute_canonical_request(method=method, path=path, query=query, body=body, rules=rules)
     expected_digest = digest(expected_request)
-    if not hmac.compare_digest(claims["dig"], expected_digest):
+    # Compare bytes: compare_digest refuses str with non-ASCII characters, and dig is attacker-chosen.
+    received = claims["dig"].encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(received, expected_digest.encode("ascii")):
         return Verification(
             Outcome.DIGEST_MISMATCH,
             "dig does not match the SHA-256 of the canonical request the verifier computed",
