@@ -1,0 +1,123 @@
+"""Authentication of Open API calls: `explorer.signing.verify` on the request as it came off the wire.
+
+The request verified is: the method; the raw request path (scope["raw_path"], so percent-encodings
+reach the canonical rule untouched); the raw query string (decoded by `signing.parse_query`, '+'
+literal); the raw body bytes, read once. A rejection is a 900002 envelope with a `sandbox` object
+naming the reason and showing the canonical request the sandbox computed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explorer import signing
+from explorer.sandbox import envelope as env
+from explorer.sandbox.envelope import ApiError
+
+MISSING_HEADER = "missing_header"
+AUTH_STATUS = 401
+
+
+def wire_text(raw: bytes) -> str:
+    """Raw path or query bytes as text (UTF-8; anything else cannot have been signed as text)."""
+    return raw.decode("utf-8")
+
+
+def canonicalise(method: str, raw_path: bytes, raw_query: bytes, body: bytes) -> tuple[str, str]:
+    """(canonical request, digest) as the sandbox computes them; ApiError 900001 when impossible."""
+    try:
+        *_, request = signing.compute_canonical_request(
+            method=method, path=wire_text(raw_path), query=wire_text(raw_query), body=body
+        )
+    except (signing.SigningInputError, UnicodeError, ValueError) as exc:
+        raise ApiError(
+            env.INVALID_PARAMETER, f"invalid parameter: the request cannot be canonicalised ({exc})", 400
+        ) from None
+    return request, signing.digest(request)
+
+
+def _sandbox_object(
+    reason: str,
+    outcome: str,
+    detail: str,
+    canonical_request: str,
+    digest: str,
+    received_dig: Any,
+    skew: int | None,
+    ts_window: int,
+) -> dict[str, Any]:
+    return {
+        "reason": reason,
+        "outcome": outcome,
+        "detail": detail,
+        "canonical_request": canonical_request,
+        "digest": digest,
+        "received_dig": received_dig if isinstance(received_dig, str) else None,
+        "skew": skew,
+        "ts_window": ts_window,
+    }
+
+
+def authenticate(
+    *,
+    token: str | None,
+    access_key_id: str,
+    secret_key: str,
+    method: str,
+    raw_path: bytes,
+    raw_query: bytes,
+    body: bytes,
+    ts_window: int,
+    now: int | None = None,
+) -> signing.Verification:
+    """Verify one request; return the Verification when valid, raise ApiError 900002 otherwise."""
+    canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
+    if token is None:
+        raise ApiError(
+            env.AUTH_FAILED,
+            "JWT authentication failed: missing header",
+            AUTH_STATUS,
+            _sandbox_object(
+                MISSING_HEADER,
+                "missing header",
+                f"the request has no {signing.HEADER_NAME} header",
+                canonical_request,
+                digest,
+                None,
+                None,
+                ts_window,
+            ),
+        )
+    result = signing.verify(
+        token,
+        secret_key=secret_key,
+        method=method,
+        path=wire_text(raw_path),
+        query=wire_text(raw_query),
+        body=body,
+        access_key_id=access_key_id,
+        now=now,
+        max_skew=ts_window,
+    )
+    if result.ok:
+        return result
+    claims = result.jwt_payload or {}
+    skew = result.skew
+    ts = claims.get("ts")
+    if skew is None and isinstance(ts, int) and not isinstance(ts, bool):
+        skew = (signing.now_ts() if now is None else now) - ts
+    raise ApiError(
+        env.AUTH_FAILED,
+        f"JWT authentication failed: {result.outcome.value}",
+        AUTH_STATUS,
+        _sandbox_object(
+            result.outcome.code,
+            result.outcome.value,
+            result.detail,
+            canonical_request,
+            digest,
+            claims.get("dig"),
+            skew,
+            ts_window,
+        ),
+    )

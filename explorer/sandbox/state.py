@@ -1,0 +1,284 @@
+"""The sandbox's in-memory world: apps, users, data tokens, push tokens, files and SKUs.
+
+Everything is bounded: past a cap the oldest entry is evicted (an evicted data token then reads as
+unknown, 900201). All mutation happens under one lock, because the server's event loop and the
+caller's thread (SandboxHandle.mint_data_token) both touch it. Time comes from `clock` so tests
+can move it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from explorer import crypto
+from explorer.sandbox import envelope as env
+from explorer.sandbox.config import SandboxAppConfig, SandboxSettings
+from explorer.sandbox.envelope import ApiError
+
+SCOPES = ("openid", "phone", "email")
+DEMO_USERS_PER_APP = 3
+
+# Caps that keep a long-running sandbox small (oldest evicted first).
+MAX_APPS = 16
+MAX_USERS_PER_APP = 1000
+MAX_DATA_TOKENS = 10_000
+MAX_PUSH_TOKENS = 10_000
+MAX_FILES_PER_APP = 1000
+MAX_SKUS_PER_APP = 1000
+
+
+@dataclass
+class User:
+    open_id: str
+    phone: str
+    email: str
+    pay_id: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"openId": self.open_id, "phone": self.phone, "email": self.email, "payId": self.pay_id}
+
+    def value(self, scope: str) -> str:
+        return {"openid": self.open_id, "phone": self.phone, "email": self.email}[scope]
+
+
+@dataclass
+class DataToken:
+    token: str
+    app_id: str
+    open_id: str
+    scope: str
+    expires_at: float
+
+
+@dataclass
+class PushToken:
+    token: str
+    app_id: str
+    open_id: str
+    expires_at: float
+    used: bool = False
+
+
+@dataclass
+class StoredFile:
+    """An upload's metadata; the bytes are not kept (only their size and hash)."""
+
+    file_id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: float
+
+
+@dataclass
+class Sku:
+    sku_id: str
+    audit_info: dict[str, Any]
+    audit_status: str = "TODO"
+    online_info: dict[str, Any] | None = None
+    available_status: str = "DEACTIVE"
+
+
+@dataclass
+class AppState:
+    config: SandboxAppConfig
+    public_key: rsa.RSAPublicKey
+    users: OrderedDict[str, User] = field(default_factory=OrderedDict)
+    files: OrderedDict[str, StoredFile] = field(default_factory=OrderedDict)
+    skus: OrderedDict[str, Sku] = field(default_factory=OrderedDict)
+
+
+def _put(table: OrderedDict[str, Any], key: str, value: Any, cap: int) -> None:
+    table[key] = value
+    table.move_to_end(key)
+    while len(table) > cap:
+        table.popitem(last=False)
+
+
+def _demo_user(app_id: str, index: int) -> User:
+    # Stable per app, so the same openids come back after a restart.
+    seed = hashlib.sha256(f"{app_id}/user/{index}".encode()).hexdigest()
+    return User(
+        open_id=seed[:32],
+        phone=f"+6581{int(seed[32:40], 16) % 1_000_000:06d}",
+        email=f"demo{index + 1}@example.com",
+        pay_id=100_000_000 + int(seed[40:48], 16) % 900_000_000,
+    )
+
+
+class SandboxState:
+    """Apps and everything minted for them."""
+
+    def __init__(self, settings: SandboxSettings | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings or SandboxSettings()
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.apps: OrderedDict[str, AppState] = OrderedDict()
+        self.data_tokens: OrderedDict[str, DataToken] = OrderedDict()
+        self.push_tokens: OrderedDict[str, PushToken] = OrderedDict()
+
+    # --- apps and users ---------------------------------------------------------------------
+
+    def add_app(self, config: SandboxAppConfig) -> AppState:
+        """Register an app (its public key is loaded now, so a bad PEM fails here) with demo users."""
+        public_key = crypto.load_public_key(config.public_key_pem)
+        app = AppState(config=config, public_key=public_key)
+        for index in range(DEMO_USERS_PER_APP):
+            user = _demo_user(config.app_id, index)
+            app.users[user.open_id] = user
+        with self.lock:
+            _put(self.apps, config.app_id, app, MAX_APPS)
+        return app
+
+    def app(self, app_id: str) -> AppState | None:
+        return self.apps.get(app_id)
+
+    def require_app(self, app_id: str) -> AppState:
+        app = self.apps.get(app_id)
+        if app is None:
+            raise ApiError(
+                env.INVALID_PARAMETER, f"invalid parameter: appId {app_id!r} is not an app of this sandbox", 404
+            )
+        return app
+
+    def user_for(self, app: AppState, open_id: str | None) -> User:
+        """The user with this openid (created when new), or the first demo user when None."""
+        with self.lock:
+            if open_id is None:
+                return next(iter(app.users.values()))
+            user = app.users.get(open_id)
+            if user is None:
+                seed = hashlib.sha256(f"{app.config.app_id}/openid/{open_id}".encode()).hexdigest()
+                user = User(
+                    open_id=open_id,
+                    phone=f"+6582{int(seed[:8], 16) % 1_000_000:06d}",
+                    email=f"user-{seed[8:16]}@example.com",
+                    pay_id=100_000_000 + int(seed[16:24], 16) % 900_000_000,
+                )
+                _put(app.users, open_id, user, MAX_USERS_PER_APP)
+            return user
+
+    # --- data tokens ------------------------------------------------------------------------
+
+    def mint_data_token(
+        self, app_id: str, scope: str = "openid", open_id: str | None = None, ttl: float | None = None
+    ) -> dict[str, Any]:
+        """A data token for one user and scope: {"dataToken", "openId", "scope", "expiresAt"}."""
+        if scope not in SCOPES:
+            raise ApiError(env.INVALID_PARAMETER, f"invalid parameter: scope must be one of {', '.join(SCOPES)}")
+        app = self.require_app(app_id)
+        user = self.user_for(app, open_id)
+        expires_at = self.clock() + (self.settings.data_token_ttl if ttl is None else ttl)
+        # Unreserved characters only, so encoded and unencoded queries sign the same.
+        token = "dt_" + secrets.token_urlsafe(24)
+        with self.lock:
+            _put(self.data_tokens, token, DataToken(token, app_id, user.open_id, scope, expires_at), MAX_DATA_TOKENS)
+        return {"dataToken": token, "openId": user.open_id, "scope": scope, "expiresAt": int(expires_at)}
+
+    def open_data(self, app: AppState, token: str) -> str:
+        """userData for a data token: base64 (URL-safe, padded) of the RSA PKCS#1 v1.5 ciphertext."""
+        with self.lock:
+            minted = self.data_tokens.get(token)
+        if minted is None or minted.app_id != app.config.app_id:
+            raise ApiError(env.DATA_TOKEN_INVALID, "invalid data token: openData is not a token this app was given")
+        if self.clock() >= minted.expires_at:
+            raise ApiError(
+                env.DATA_TOKEN_EXPIRED,
+                f"data token expired {int(self.clock() - minted.expires_at)} s ago (tokens live "
+                f"{self.settings.data_token_ttl:g} s)",
+            )
+        user = self.user_for(app, minted.open_id)
+        return crypto.encrypt_user_data(app.public_key, user.value(minted.scope))
+
+    # --- push tokens ------------------------------------------------------------------------
+
+    def mint_push_token(self, app_id: str, open_id: str | None = None, ttl: float | None = None) -> dict[str, Any]:
+        """A single-use push token: {"pushToken", "openId", "expiresAt"}."""
+        app = self.require_app(app_id)
+        user = self.user_for(app, open_id)
+        expires_at = self.clock() + (self.settings.push_token_ttl if ttl is None else ttl)
+        token = "pt_" + secrets.token_urlsafe(24)
+        with self.lock:
+            _put(self.push_tokens, token, PushToken(token, app_id, user.open_id, expires_at), MAX_PUSH_TOKENS)
+        return {"pushToken": token, "openId": user.open_id, "expiresAt": int(expires_at)}
+
+    def use_push_token(self, app: AppState, token: str) -> PushToken:
+        """Spend a push token once; 900230 when unknown, used or expired."""
+        with self.lock:
+            minted = self.push_tokens.get(token)
+            if minted is None or minted.app_id != app.config.app_id:
+                raise ApiError(env.PUSH_TOKEN_INVALID, "invalid pushToken: not a token this app was given")
+            if minted.used:
+                raise ApiError(env.PUSH_TOKEN_INVALID, "invalid pushToken: already used (push tokens are single use)")
+            if self.clock() >= minted.expires_at:
+                raise ApiError(env.PUSH_TOKEN_INVALID, "expired pushToken: push tokens live 7 days")
+            minted.used = True
+            return minted
+
+    # --- files ------------------------------------------------------------------------------
+
+    def add_file(self, app: AppState, filename: str, content_type: str, content: bytes) -> StoredFile:
+        import uuid
+
+        stored = StoredFile(
+            file_id=str(uuid.uuid4()),
+            filename=filename,
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_at=self.clock(),
+        )
+        with self.lock:
+            _put(app.files, stored.file_id, stored, MAX_FILES_PER_APP)
+        return stored
+
+    def file_status(self, stored: StoredFile) -> str:
+        """CHECKING until file_check_delay has passed, then SUCCESS."""
+        if self.clock() - stored.uploaded_at < self.settings.file_check_delay:
+            return "CHECKING"
+        return "SUCCESS"
+
+    def image_status(self, app: AppState, file_id: str) -> str:
+        """A SKU's imageStatus: UPLOADING while the file is checked, SUCCESS, or NONEXISTED once evicted."""
+        stored = app.files.get(file_id)
+        if stored is None:
+            return "NONEXISTED"
+        return "UPLOADING" if self.file_status(stored) == "CHECKING" else "SUCCESS"
+
+    # --- SKUs -------------------------------------------------------------------------------
+
+    def add_sku(self, app: AppState, sku: Sku) -> None:
+        with self.lock:
+            if sku.sku_id in app.skus:
+                raise ApiError(env.SKU_INVALID, f"invalid skuId: {sku.sku_id!r} already exists", 409)
+            _put(app.skus, sku.sku_id, sku, MAX_SKUS_PER_APP)
+
+    def require_sku(self, app: AppState, sku_id: str) -> Sku:
+        sku = app.skus.get(sku_id)
+        if sku is None:
+            raise ApiError(env.SKU_INVALID, f"invalid skuId: no SKU {sku_id!r} in this app", 404)
+        return sku
+
+    def sku_view(self, app: AppState, sku: Sku) -> dict[str, Any]:
+        """The response shape: {"id", "audit": {"info", "auditStatus"}, "online": {"info", "availableStatus"}}."""
+        info = dict(sku.audit_info)
+        if "coverImageFileId" in info:
+            info["imageStatus"] = self.image_status(app, info["coverImageFileId"])
+        return {
+            "id": sku.sku_id,
+            "audit": {"info": info, "auditStatus": sku.audit_status},
+            "online": {
+                "info": dict(sku.online_info) if sku.online_info else None,
+                "availableStatus": sku.available_status,
+            },
+        }
