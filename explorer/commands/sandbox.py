@@ -1,9 +1,195 @@
-"""`mp-explorer sandbox`: run the local Open API."""
+"""`mp-explorer sandbox`: run the local Open API until Ctrl+C.
+
+stdout carries exactly one JSON line once the server listens (base_url, app_id, access_key_id,
+secret_key, private_key_path, public_key_path); everything for people goes to stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PORT = 8787
+APP_FLAGS = ("app_id", "access_key_id", "secret_key", "public_key")
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole seconds, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _non_negative_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError("a port is 0 to 65535")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a finite number of seconds, 0 or more")
+    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    raise NotImplementedError("sandbox: being built")
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="run a local Open API that verifies signatures and says why it rejects",
+        description=(
+            "Serve the eleven Open API endpoints locally. With no app flags a demo app is used; its keys "
+            "are made once and kept in the data directory ($MP_EXPLORER_HOME, else the user data dir). "
+            "Prints one JSON line with the base URL and credentials on stdout, then serves until Ctrl+C."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)")
+    app = parser.add_argument_group("your own app (all four together; default: the demo app)")
+    app.add_argument("--app-id", help="appId served under /mp-api/v1/apps/{appId}")
+    app.add_argument("--access-key-id", help="access key id (the JWT's iss)")
+    app.add_argument("--secret-key", help="secret key (the HS256 key)")
+    app.add_argument("--public-key", type=Path, metavar="PEMFILE", help="RSA public key PEM that userData is made with")
+    limits = parser.add_argument_group("windows and lifetimes")
+    limits.add_argument("--ts-window", type=_non_negative_int, default=300, help="accepted |now - ts| (default 300 s)")
+    limits.add_argument("--data-token-ttl", type=_seconds, default=120.0, help="data token lifetime (default 120 s)")
+    limits.add_argument(
+        "--file-check-delay", type=_seconds, default=5.0, help="seconds a file stays CHECKING (default 5)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not log each Open API request on stderr")
+    parser.set_defaults(handler=run)
+
+
+def _user_app(args: argparse.Namespace) -> Any:
+    from explorer.cli import UsageError
+
+    given = [name for name in APP_FLAGS if getattr(args, name) is not None]
+    if not given:
+        return None
+    if len(given) != len(APP_FLAGS):
+        missing = ", ".join("--" + name.replace("_", "-") for name in APP_FLAGS if name not in given)
+        raise UsageError(f"the app flags come together: also give {missing} (or none of them for the demo app)")
+    for name in ("app_id", "access_key_id", "secret_key"):
+        if not getattr(args, name).strip():
+            raise UsageError(f"--{name.replace('_', '-')} is empty")
+    from explorer import crypto
+    from explorer.sandbox.config import SandboxAppConfig
+
+    try:
+        pem = args.public_key.read_bytes()
+        crypto.load_public_key(pem)
+    except OSError as exc:
+        raise UsageError(f"--public-key: cannot read {args.public_key}: {exc.strerror or exc}") from None
+    except crypto.CryptoError as exc:
+        raise UsageError(f"--public-key: {exc.message}") from None
+    return SandboxAppConfig(
+        app_id=args.app_id, access_key_id=args.access_key_id, secret_key=args.secret_key, public_key_pem=pem
+    )
+
+
+def _banner(handle: Any, args: argparse.Namespace) -> str:
+    base = handle.base_url
+    prefix = f"{base}/mp-api/v1/apps/{handle.app_id}"
+    key_line = (
+        f"  private key  {handle.private_key_path}  (decrypts userData)"
+        if handle.private_key_path
+        else "  keys         yours (--public-key); decrypt userData with your private key"
+    )
+    return "\n".join(
+        [
+            f"mp-explorer sandbox listening on {base}",
+            f"  app id       {handle.app_id}",
+            f"  access key   {handle.access_key_id}  (secret key: in the JSON line on stdout)",
+            key_line,
+            "",
+            f"Open API (signed)   {prefix}/...  user-open-data, users, message/send, message/broadcast,",
+            "                    files/upload, files/{fileId}, skus, skus/{skuId}, skus/{skuId}/activate",
+            f'Sandbox-only        POST {base}/sandbox/v1/apps/{handle.app_id}/data-tokens  {{"scope": "openid"}}',
+            f"                    POST {base}/sandbox/v1/apps/{handle.app_id}/push-tokens",
+            f"                    GET  {base}/sandbox/v1/apps/{handle.app_id}/users",
+            f"                    GET  {base}/sandbox/v1/health",
+            "",
+            "Every Open API call is checked in this order: route, appId, body size, then the "
+            f"X-Mp-Open-Api-Token: JWT shape, alg HS256, signature, claims iss/dig/ts, iss = access key id, "
+            f"|now - ts| <= {args.ts_window} s, dig = SHA-256 of the canonical request. Rejections answer "
+            "900002 with a 'sandbox' object saying why and what was computed.",
+            f"Data tokens live {args.data_token_ttl:g} s; uploaded files stay CHECKING {args.file_check_delay:g} s.",
+            "Stop with Ctrl+C.",
+        ]
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from explorer.sandbox.runner import SandboxError, is_loopback, start_background
+
+    app = _user_app(args)
+    if not is_loopback(args.host):
+        print(
+            f"warning: binding {args.host}: the sandbox is reachable from other machines; it is a test "
+            "server with a demo secret key. Use --host 127.0.0.1 unless you mean it.",
+            file=sys.stderr,
+        )
+    try:
+        handle = start_background(
+            app=app,
+            host=args.host,
+            port=args.port,
+            ts_window=args.ts_window,
+            data_token_ttl=args.data_token_ttl,
+            file_check_delay=args.file_check_delay,
+        )
+    except SandboxError as exc:
+        print(f"mp-explorer sandbox: error: {exc}", file=sys.stderr)
+        return 1
+
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        line = {
+            "base_url": handle.base_url,
+            "app_id": handle.app_id,
+            "access_key_id": handle.access_key_id,
+            "secret_key": handle.secret_key,
+            "private_key_path": str(handle.private_key_path) if handle.private_key_path else None,
+            "public_key_path": str(handle.public_key_path) if handle.public_key_path else None,
+        }
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
+        print(_banner(handle, args), file=sys.stderr, flush=True)
+        if not args.quiet:
+            _log_requests_to_stderr()
+        while not stop.is_set() and handle.running:
+            stop.wait(0.5)
+    finally:
+        handle.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("sandbox stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def _log_requests_to_stderr() -> None:
+    # One line per Open API call: method, path, code, reason. No query, no headers, no secrets.
+    log = logging.getLogger("explorer.sandbox")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False

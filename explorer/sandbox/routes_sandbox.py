@@ -27,7 +27,8 @@ async def _optional_json(request: Request) -> dict[str, Any]:
         raise invalid("body", f"is {len(body)} bytes; sandbox routes take at most {MAX_SANDBOX_BODY}", 413)
     if not body.strip():
         return {}
-    return json_object(body, request.headers.get("content-type"))
+    # Any Content-Type: `curl -d '{"scope":"phone"}'` sends form-urlencoded, and that should just work.
+    return json_object(body, None)
 
 
 def _state(request: Request) -> SandboxState:
