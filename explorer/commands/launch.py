@@ -1,9 +1,156 @@
-"""`mp-explorer` with no subcommand: parse the launch flags and start the explorer."""
+"""`mp-explorer` with no subcommand: parse the launch flags and start the explorer.
+
+Only argparse at module level: Textual (and the sandbox) load when the handler runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+EPILOG = """\
+examples:
+  mp-explorer
+      start the embedded sandbox on a free loopback port, fill in its demo app,
+      mint a data token and select GetUserOpenId: press ctrl+s to see the openid
+  mp-explorer --ts 1700000000 --app-id ozSQnakAm7apa6ew7crPYd \\
+      --access-key-id testAccessKey --secret-key-file sk.txt --data-token abc123
+      the sandbox with your own inputs and a pinned timestamp
+  mp-explorer --base-url https://dip-cb.binanceapi.com --endpoint ListSKUs \\
+      --app-id APP --private-key ~/keys/mp.pem
+      a real target (no sandbox); MP_ACCESS_KEY_ID and MP_SECRET_KEY fill the keys
+  mp-explorer --endpoint SendPushMessage --body '{"pushToken":"pt_1"}'
+
+keys: f1 help · ctrl+s send · escape cancel · ctrl+y copy token · f2 header · f3 canonical
+      f4 digest · f5 curl · ctrl+t new data token · ctrl+g pin ts · ctrl+r reveal · ctrl+p palette
+
+environment: MP_APP_ID, MP_ACCESS_KEY_ID, MP_SECRET_KEY prefill the credentials;
+MP_EXPLORER_HOME moves the sandbox's data directory."""
+
+
+def _query_pair(text: str) -> str:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NAME=VALUE")
+    return text
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 600 seconds")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
-    raise NotImplementedError("launch: being built")
+    """The launcher's parser; `args.handler(args)` starts the explorer."""
+    p = argparse.ArgumentParser(
+        prog="mp-explorer",
+        description="See every stage of Binance Mini Program Open API signing, live; send the request and "
+        "read the response raw and decrypted. Subcommands: sign, verify, decrypt, keygen, sandbox "
+        "(mp-explorer COMMAND --help).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    target = p.add_argument_group("target")
+    target.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="a real target such as https://dip-cb.binanceapi.com (default: start the embedded sandbox)",
+    )
+    target.add_argument(
+        "--timeout", type=_positive_seconds, default=10.0, metavar="S", help="send timeout (default 10)"
+    )
+    request = p.add_argument_group("request")
+    request.add_argument("--endpoint", metavar="NAME", help="one of the eleven endpoints (default GetUserOpenId)")
+    request.add_argument("--method", help="HTTP method, overriding the endpoint's")
+    request.add_argument("--path", help="request path; {appId} is filled from the app id")
+    request.add_argument(
+        "--query",
+        action="append",
+        type=_query_pair,
+        metavar="NAME=VALUE",
+        help="a query pair (repeatable); replaces the endpoint's query",
+    )
+    request.add_argument("--body", help="request body; these exact UTF-8 bytes are hashed and sent")
+    creds = p.add_argument_group("credentials")
+    creds.add_argument("--app-id", default=os.environ.get("MP_APP_ID"), help="app id (env MP_APP_ID)")
+    creds.add_argument(
+        "--access-key-id",
+        default=os.environ.get("MP_ACCESS_KEY_ID"),
+        help="access key id, the JWT's iss (env MP_ACCESS_KEY_ID)",
+    )
+    secret = creds.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--secret-key",
+        help="secret key (env MP_SECRET_KEY; prefer --secret-key-file: arguments show in the process list)",
+    )
+    secret.add_argument("--secret-key-file", metavar="PATH", help="read the secret key from a file")
+    creds.add_argument("--private-key", metavar="PATH", help="RSA private key (PEM) to decrypt userData")
+    creds.add_argument("--data-token", metavar="TOKEN", help="GetUserOpenId's openData (the sandbox mints one)")
+    creds.add_argument(
+        "--ts", type=int, metavar="N", help="pin the timestamp (Unix seconds); default follows the clock"
+    )
+    p.set_defaults(handler=run)
+    return p
+
+
+def settings_from_args(args: argparse.Namespace) -> Any:
+    """Build explorer.tui.settings.Settings from parsed flags (raises UsageError on bad values)."""
+    from explorer.cli import UsageError
+    from explorer.endpoints import find
+    from explorer.tui.settings import Settings
+
+    secret_key = args.secret_key or os.environ.get("MP_SECRET_KEY")
+    if args.secret_key_file:
+        try:
+            secret_key = Path(args.secret_key_file).expanduser().read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageError(f"--secret-key-file: {exc.strerror or exc}: {args.secret_key_file}") from None
+    endpoint = "GetUserOpenId"
+    if args.endpoint:
+        try:
+            endpoint = find(args.endpoint).name
+        except KeyError as exc:
+            raise UsageError(f"--endpoint: {exc.args[0]}") from None
+    if args.base_url:
+        from explorer import signing
+        from explorer.request import check_base_url
+
+        try:
+            check_base_url(args.base_url)
+        except signing.SigningInputError as exc:
+            raise UsageError(f"--base-url: {exc.message}") from None
+    return Settings(
+        base_url=args.base_url,
+        start_sandbox=not args.base_url,
+        endpoint=endpoint,
+        method=args.method,
+        path=args.path,
+        query="\n".join(args.query) if args.query else None,
+        body=args.body,
+        app_id=args.app_id,
+        access_key_id=args.access_key_id,
+        secret_key=secret_key,
+        private_key=str(Path(args.private_key).expanduser()) if args.private_key else None,
+        data_token=args.data_token,
+        ts=args.ts,
+        timeout=args.timeout,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the explorer (Textual loads here)."""
+    settings = settings_from_args(args)
+    if not sys.stdout.isatty() and not os.environ.get("MP_EXPLORER_FORCE_TUI"):
+        print("mp-explorer: the explorer needs a terminal; for scripts use `mp-explorer sign`", file=sys.stderr)
+        return 2
+    from explorer.tui.app import ExplorerApp
+
+    ExplorerApp(settings).run()
+    return 0

@@ -1,0 +1,1 @@
+"""The Textual explorer. Import `explorer.tui.app` for the App; this package imports nothing."""

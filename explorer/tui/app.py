@@ -1,0 +1,392 @@
+"""ExplorerApp: the form on the left, the four stages and the response on the right.
+
+One flow of data: Form.state() -> model.compute() -> Stages -> every stage widget; a send turns
+the Stages' RequestSpec and Signature into an Exchange, rendered raw and decrypted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from explorer import clipboard
+from explorer.request import wire_request
+from explorer.tui import exchange_view, sandbox_link
+from explorer.tui.form import Form
+from explorer.tui.help import HelpScreen
+from explorer.tui.keys import KeyStatus, load_key
+from explorer.tui.model import FIELD_STAGE, Stages, compute, parse_timeout
+from explorer.tui.response import Pane, ResponsePanel
+from explorer.tui.settings import Settings
+from explorer.tui.stages import StagesPanel, StageView
+
+COPY_TARGETS: dict[str, str] = {
+    "token": "token",
+    "header": "header line",
+    "canonical": "canonical request",
+    "digest": "digest",
+    "curl": "curl command",
+}
+
+
+class ExplorerApp(App[None]):
+    """See every signing stage live, send, and read the response raw and decrypted."""
+
+    TITLE = "mp-explorer"
+    CSS = """
+    #main { height: 1fr; }
+    #form { width: 34%; max-width: 64; }
+    #right { width: 1fr; }
+    #stages { height: auto; max-height: 62%; }
+    #response { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "help", id="explorer.help"),
+        Binding("ctrl+s", "send", "send", priority=True, id="explorer.send"),
+        Binding("escape", "cancel_send", "cancel", id="explorer.cancel"),
+        Binding("ctrl+y", "copy('token')", "copy token", priority=True, id="explorer.copy_token"),
+        Binding("f2", "copy('header')", "copy header", show=False, id="explorer.copy_header"),
+        Binding("f3", "copy('canonical')", "copy canonical", show=False, id="explorer.copy_canonical"),
+        Binding("f4", "copy('digest')", "copy digest", show=False, id="explorer.copy_digest"),
+        Binding("f5", "copy('curl')", "copy curl", id="explorer.copy_curl"),
+        Binding("ctrl+t", "mint_token", "new data token", priority=True, id="explorer.mint_token"),
+        Binding("ctrl+g", "toggle_pin", "pin ts", priority=True, id="explorer.pin_ts"),
+        Binding("ctrl+r", "toggle_reveal", "reveal", priority=True, id="explorer.reveal"),
+    ]
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.stages: Stages = Stages()
+        self.ts_pinned = self.settings.ts is not None
+        self.masked = self.settings.masked
+        self.key_status = KeyStatus()
+        self.sandbox: Any = self.settings.sandbox
+        self.sandbox_starting = False
+        self.owns_sandbox = False
+        self.send_when_ready = False
+        self.data_token_expires: int | None = None
+        self.minted_token: str | None = None
+        self.last_exchange: Any = None
+        self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(id="header")
+        with Horizontal(id="main"):
+            yield Form(endpoint=self.settings.endpoint)
+            with Vertical(id="right"):
+                yield StagesPanel(id="stages")
+                yield ResponsePanel(id="response")
+        yield Footer(id="footer")
+
+    @property
+    def form(self) -> Form:
+        return self.query_one(Form)
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self._prefill()
+        self.form.set_masked(self.masked)
+        self.recompute(flash=False)
+        self._refresh_key_status()
+        self.set_interval(1.0, self._tick, name="clock")
+        if self.sandbox is not None:
+            self.sandbox_starting = True
+            self._connect_sandbox(self.sandbox, start=False)
+        elif self.settings.start_sandbox:
+            self.sandbox_starting = True
+            self.form.query_one("#target").placeholder = "starting sandbox…"  # type: ignore[attr-defined]
+            self.form.set_hint("target-hint", "starting the embedded sandbox…", level="warning")
+            self.call_after_refresh(self._connect_sandbox, None, start=True)
+        if self.settings.preload_client:
+            self.call_after_refresh(self._preload_client)
+
+    def _prefill(self) -> None:
+        s, form = self.settings, self.form
+        values = {
+            "target": s.base_url or "",
+            "method": s.method,
+            "path": s.path,
+            "query": s.query,
+            "body": s.body,
+            "app-id": s.app_id,
+            "access-key-id": s.access_key_id,
+            "secret-key": s.secret_key,
+            "private-key": s.private_key,
+            "passphrase": s.passphrase,
+            "data-token": s.data_token,
+            "timeout": f"{s.timeout:g}",
+            "ts": str(s.ts if s.ts is not None else s.clock()),
+        }
+        if s.endpoint:
+            form.apply_endpoint(s.endpoint)
+        for field_id, value in values.items():
+            if value is not None:
+                form.set_value(field_id, value, quiet=True)
+        if not s.sandbox_mode:
+            form.set_hint("target-hint", "a real target: requests leave this machine" if s.base_url else "")
+        self._show_ts_mode()
+
+    # --- the one flow: form -> stages -----------------------------------------------------------
+
+    def recompute(self, *, flash: bool = True) -> Stages:
+        """Recompute every stage from the form and render it."""
+        now = self.settings.clock()
+        ts = None if self.ts_pinned else now
+        if not self.ts_pinned:
+            self.form.set_value("ts", str(now), quiet=True)
+        state = self.form.state()
+        # A pinned token is verified at its own ts, so it shows whether it is internally sound.
+        self.stages = compute(state, ts=ts, now=now, verify_at_ts=self.ts_pinned, rules=self.settings.rules)
+        self.query_one(StagesPanel).show(self.stages, flash=flash)
+        path_hint = self.stages.path if self.stages.path != state.path else ""
+        self.form.set_hint("path-hint", f"→ {path_hint}" if path_hint else "")
+        note = self.stages.secret_note
+        self.form.set_hint("secret-hint", note or "", level="warning" if note else "")
+        return self.stages
+
+    @on(Form.Edited)
+    def _form_edited(self, event: Form.Edited) -> None:
+        if event.source == "ts":
+            self.ts_pinned = True
+            self._show_ts_mode()
+        if event.source in ("private-key", "passphrase"):
+            self._refresh_key_status()
+        if event.source == "data-token" and self.form.value("data-token") != self.minted_token:
+            self.data_token_expires = None
+            self.form.set_hint("data-token-ttl", "")
+        self.recompute(flash=True)
+
+    def _tick(self) -> None:
+        if not self.ts_pinned:
+            self.recompute(flash=False)
+        if self.data_token_expires is not None:
+            text, level = sandbox_link.countdown(self.data_token_expires, self.settings.clock())
+            self.form.set_hint("data-token-ttl", text, level=level)
+
+    def _show_ts_mode(self) -> None:
+        if self.ts_pinned:
+            self.form.set_hint("ts-mode", "pinned  (ctrl+g follows the clock)", level="warning")
+        else:
+            self.form.set_hint("ts-mode", "follows the clock  (ctrl+g pins it)")
+
+    def _refresh_key_status(self) -> None:
+        self.key_status = load_key(self.form.value("private-key"), self.form.value("passphrase"))
+        self.form.set_hint("private-key-status", self.key_status.status, level=self.key_status.level)
+
+    # --- sandbox -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="sandbox")
+    def _connect_sandbox(self, handle: Any, *, start: bool) -> None:
+        try:
+            if start:
+                handle = sandbox_link.start(self.settings.data_dir)
+                self.owns_sandbox = True
+            creds = sandbox_link.credentials(handle)
+            minted = sandbox_link.mint(handle) if self.settings.data_token is None else None
+        except Exception as exc:
+            self.call_from_thread(self._sandbox_failed, exc)
+            return
+        self.call_from_thread(self._sandbox_ready, handle, creds, minted)
+
+    def _sandbox_failed(self, exc: Exception) -> None:
+        self.sandbox_starting = False
+        self.send_when_ready = False
+        self.form.query_one("#target").placeholder = "https://dip-cb.binanceapi.com"  # type: ignore[attr-defined]
+        self.form.set_hint("target-hint", f"sandbox did not start: {type(exc).__name__}: {exc}", level="error")
+
+    def _sandbox_ready(self, handle: Any, creds: sandbox_link.Credentials, minted: dict[str, Any] | None) -> None:
+        self.sandbox = handle
+        self.sandbox_starting = False
+        s, form = self.settings, self.form
+        for field_id, given, value in (
+            ("target", s.base_url, creds.base_url),
+            ("app-id", s.app_id, creds.app_id),
+            ("access-key-id", s.access_key_id, creds.access_key_id),
+            ("secret-key", s.secret_key, creds.secret_key),
+            ("private-key", s.private_key, creds.private_key),
+        ):
+            if given is None:
+                form.set_value(field_id, value, quiet=True)
+        form.set_hint("target-hint", f"embedded sandbox · app {creds.app_id}")
+        if minted is not None:
+            self._apply_minted(minted)
+        self._refresh_key_status()
+        self.recompute(flash=True)
+        if self.send_when_ready:
+            self.send_when_ready = False
+            self.run_send()
+
+    def _apply_minted(self, minted: dict[str, Any]) -> None:
+        self.minted_token = str(minted["dataToken"])
+        self.form.set_value("data-token", self.minted_token, quiet=True)
+        self.data_token_expires = sandbox_link.expires_at_seconds(minted.get("expiresAt"))
+        if self.data_token_expires is not None:
+            text, level = sandbox_link.countdown(self.data_token_expires, self.settings.clock())
+            self.form.set_hint("data-token-ttl", text, level=level)
+
+    def action_mint_token(self) -> None:
+        if self.sandbox is None and not self.form.value("target"):
+            self.notify("no sandbox: data tokens come from the mini program", severity="warning")
+            return
+        self._mint_worker(self.sandbox, self.form.value("target"), self.form.value("app-id"))
+
+    @work(thread=True, exclusive=True, group="mint")
+    def _mint_worker(self, handle: Any, base_url: str, app_id: str) -> None:
+        try:
+            minted = sandbox_link.mint(handle, base_url=base_url, app_id=app_id)
+        except Exception as exc:
+            self.call_from_thread(self.notify, f"could not mint a data token: {exc}", severity="error")
+            return
+        self.call_from_thread(self._minted, minted)
+
+    def _minted(self, minted: dict[str, Any]) -> None:
+        self._apply_minted(minted)
+        self.recompute(flash=True)
+        self.notify("minted a new data token (valid 2 minutes)")
+
+    def on_unmount(self) -> None:
+        if self.owns_sandbox and self.sandbox is not None:
+            self.sandbox.stop()
+
+    # --- send ----------------------------------------------------------------------------------
+
+    @work(thread=True, group="preload")
+    def _preload_client(self) -> None:
+        import explorer.client  # noqa: F401  (httpx loads here, after the first frame)
+
+    def action_send(self) -> None:
+        if self.sandbox_starting:
+            self.send_when_ready = True
+            self.notify("the sandbox is starting; the request goes out when it is ready")
+            return
+        self.run_send()
+
+    def action_cancel_send(self) -> None:
+        running = [w for w in self.workers if w.group == "send" and w.is_running]
+        if not running:
+            return
+        self.workers.cancel_group(self, "send")
+        response = self.query_one(ResponsePanel)
+        response.raw.show(exchange_view.Text("send cancelled", style="bold #e3b341"), title="raw · cancelled")
+
+    @work(exclusive=True, group="send")
+    async def run_send(self) -> None:
+        stages = self.recompute(flash=False)
+        response = self.query_one(ResponsePanel)
+        problem = None
+        if stages.signature is None or stages.spec is None:
+            fields = [e.field for e in stages.canonical_errors + stages.jwt_errors] or ["inputs"]
+            problem = f"cannot send: fix {', '.join(fields)}"
+        elif stages.base_url is None:
+            problem = f"cannot send: {stages.target_error}"
+        try:
+            timeout = parse_timeout(self.form.value("timeout"))
+        except ValueError as exc:
+            problem = problem or f"cannot send: {exc}"
+        if problem is not None:
+            response.raw.show(exchange_view.Text(problem, style="bold #ff7b72"), title="raw · not sent", state="bad")
+            self.notify(problem, severity="error")
+            return
+        assert stages.spec is not None and stages.signature is not None and stages.base_url is not None
+        wire = wire_request(stages.spec, stages.signature, stages.base_url)
+        response.raw.show(exchange_view.sending_view(wire.method, wire.url), title="raw · sending")
+        response.decrypted.show(exchange_view.Text("waiting for the response…", style="dim"), title="decrypted")
+        from explorer import client
+
+        exchange = await client.send_async(wire, timeout=timeout)
+        self.last_exchange = exchange
+        status = f"{exchange.status}" if exchange.status is not None else (exchange.error_kind or "error")
+        raw_state = "ok" if exchange.ok else "bad"
+        response.raw.show(exchange_view.raw_view(exchange), title=f"raw · {status}", state=raw_state)
+        outcome = exchange_view.decrypted_view(exchange, self.key_status, stages.signature.canonical_request)
+        response.decrypted.show(outcome.body, title=outcome.title, state="ok" if outcome.ok else "bad")
+
+    # --- copy ----------------------------------------------------------------------------------
+
+    def copy_text(self, what: str) -> str | None:
+        """The text a copy target stands for, or None when the stages cannot make it yet."""
+        stages = self.stages
+        signature = stages.signature
+        if what == "canonical":
+            return stages.canonical_request
+        if what == "digest":
+            return stages.digest
+        if signature is None:
+            return None
+        if what == "token":
+            return signature.token
+        if what == "header":
+            return signature.header_line
+        if what == "curl" and stages.spec is not None and stages.base_url is not None:
+            from explorer.export import curl_command
+
+            return curl_command(wire_request(stages.spec, signature, stages.base_url))
+        return None
+
+    def action_copy(self, what: str) -> None:
+        text = self.copy_text(what)
+        name = COPY_TARGETS.get(what, what)
+        if text is None:
+            fields = [e.field for e in self.stages.canonical_errors + self.stages.jwt_errors]
+            why = f"fix {', '.join(fields)}" if fields else "check the target"
+            self.notify(f"nothing to copy: the {name} cannot be made yet ({why})", severity="error")
+            return
+        path = clipboard.copy(text, osc52=self.copy_to_clipboard)
+        self.copied.append((what, path))
+        self.notify(f"copied {name} via {path}")
+
+    # --- toggles, help, palette ----------------------------------------------------------------
+
+    def action_toggle_pin(self) -> None:
+        self.ts_pinned = not self.ts_pinned
+        self._show_ts_mode()
+        self.recompute(flash=True)
+
+    def action_toggle_reveal(self) -> None:
+        self.masked = not self.masked
+        self.form.set_masked(self.masked)
+        self.notify("secrets masked" if self.masked else "secrets revealed: ctrl+r masks them again")
+
+    def help_topic(self) -> str:
+        focused = self.focused
+        while focused is not None:
+            if isinstance(focused, StageView):
+                return focused.stage
+            if isinstance(focused, Pane):
+                return "decrypt" if focused.id == "response-decrypted" else "send"
+            if focused.id in FIELD_STAGE:
+                return FIELD_STAGE[focused.id]
+            parent = focused.parent
+            focused = parent if parent is not None and not isinstance(parent, Screen) else None  # type: ignore[assignment]
+        return "canonical"
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(self.help_topic()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Send request", "Sign now and send (ctrl+s)", self.action_send)
+        yield SystemCommand("Cancel send", "Cancel the request in flight (escape)", self.action_cancel_send)
+        for what, name in COPY_TARGETS.items():
+            yield SystemCommand(f"Copy {name}", f"Copy the {name} to the clipboard", lambda w=what: self.action_copy(w))
+        yield SystemCommand("Mint data token", "Ask the sandbox for a new 2-minute data token", self.action_mint_token)
+        yield SystemCommand("Pin or follow ts", "Pin the timestamp, or let it follow the clock", self.action_toggle_pin)
+        yield SystemCommand(
+            "Reveal or mask secrets", "Show or hide the secret and private keys", self.action_toggle_reveal
+        )
+        yield SystemCommand(
+            "Help for the focused stage", "What this stage does, with an example (F1)", self.action_help
+        )

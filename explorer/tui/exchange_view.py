@@ -1,0 +1,208 @@
+"""Rich renderables for one exchange: the raw request and response, the decrypted user data, and a
+sandbox verdict with the canonical-request diff. No Textual here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from explorer import signing
+from explorer.endpoints import ENVELOPE_CODES
+from explorer.tui import render
+
+MAX_BODY_SHOWN = 20_000
+SENT = "bold #79c0ff"
+RECEIVED = "bold #7ee787"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the decrypted panel shows: a title, a renderable and whether it is good news."""
+
+    title: str
+    body: RenderableType
+    ok: bool = False
+
+
+def _headers(table: Table, headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> None:
+    for name, value in headers:
+        table.add_row(Text(name, style=render.LABEL), Text(value))
+
+
+def _body(body: bytes) -> RenderableType:
+    text = body.decode("utf-8", "replace")
+    cut = len(text) > MAX_BODY_SHOWN
+    shown = text[:MAX_BODY_SHOWN]
+    try:
+        pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        renderable: RenderableType = Syntax(
+            pretty[:MAX_BODY_SHOWN], "json", theme="monokai", background_color="default", word_wrap=True
+        )
+    except ValueError:
+        renderable = Text(shown)
+    if cut:
+        return Group(renderable, Text(f"… {len(text) - MAX_BODY_SHOWN} more characters not shown", style=render.NOTE))
+    return renderable
+
+
+def code_text(code: str | None, message: str | None) -> Text:
+    """The envelope's code and message, with the code's meaning."""
+    meaning = ENVELOPE_CODES.get(code or "", "not a documented code")
+    style = render.OK if code == "000000" else render.ERROR
+    text = Text.assemble(("code ", render.LABEL), (str(code), f"reverse {style}"), (f"  {meaning}", style))
+    text.append("   message ", style=render.LABEL)
+    text.append(json.dumps(message) if message is None else message, style="bold")
+    return text
+
+
+def sending_view(method: str, url: str) -> RenderableType:
+    return Text.assemble(("→ ", SENT), (f"{method} {url}", SENT), ("\nsending…", render.NOTE))
+
+
+def raw_view(exchange: Any) -> RenderableType:
+    """The request as sent (httpx's own headers included) and everything that came back."""
+    wire = exchange.request
+    parts: list[RenderableType] = [Text.assemble(("→ ", SENT), (f"{wire.method} {wire.url}", SENT))]
+    sent = Table.grid(padding=(0, 1))
+    sent.add_column(no_wrap=True)
+    sent.add_column(overflow="fold")
+    _headers(sent, exchange.sent_headers or list(wire.headers))
+    parts.append(sent)
+    if wire.body:
+        parts.append(Text(f"body: {len(wire.body)} bytes (the bytes that were hashed)", style=render.LABEL))
+    if exchange.status is None:
+        parts.append(Text(f"✗ {exchange.error_kind}: {exchange.error}", style=render.ERROR))
+        parts.append(Text(f"after {exchange.elapsed * 1000:.0f} ms", style=render.LABEL))
+        return Group(*parts)
+    parts.append(
+        Text.assemble(
+            ("← ", RECEIVED),
+            (f"{exchange.status} {exchange.reason}", RECEIVED),
+            (f"  {exchange.http_version}  {exchange.elapsed * 1000:.0f} ms", render.LABEL),
+        )
+    )
+    received = Table.grid(padding=(0, 1))
+    received.add_column(no_wrap=True)
+    received.add_column(overflow="fold")
+    _headers(received, exchange.headers)
+    parts.append(received)
+    if exchange.envelope is not None and exchange.code is not None:
+        parts.append(code_text(exchange.code, exchange.message))
+    if exchange.error:
+        parts.append(Text(f"✗ {exchange.error_kind}: {exchange.error}", style=render.ERROR))
+    parts.append(_body(exchange.body))
+    return Group(*parts)
+
+
+def diff_view(ours: str, theirs: str) -> RenderableType:
+    """Both canonical requests line by line, the first differing character marked in each."""
+    index = signing.first_difference(ours, theirs)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style=render.LABEL, no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, text in (("ours", ours), ("sandbox", theirs)):
+        table.add_row(label, _marked(text, index))
+    parts: list[RenderableType] = [table]
+    if index is None:
+        parts.append(Text("the canonical requests are identical", style=render.OK))
+    else:
+        line = ours.count("\n", 0, index) + 1
+        column = index - (ours.rfind("\n", 0, index) + 1) + 1
+        ours_char = _describe_char(ours, index)
+        theirs_char = _describe_char(theirs, index)
+        parts.append(
+            Text(
+                f"first difference at character {index} (line {line}, column {column}): "
+                f"ours {ours_char}, sandbox {theirs_char}",
+                style=render.ERROR,
+            )
+        )
+    return Group(*parts)
+
+
+def _describe_char(text: str, index: int) -> str:
+    if index >= len(text):
+        return "ends here"
+    char = text[index]
+    return "a line end (\\n)" if char == "\n" else repr(char)
+
+
+def _marked(text: str, index: int | None) -> Text:
+    out = Text()
+    for position, char in enumerate(text):
+        style = "reverse bold #ff7b72" if position == index else ""
+        if char == "\n":
+            out.append(render.NEWLINE_MARK, style=style or render.NEWLINE)
+            out.append("\n")
+        else:
+            out.append(char, style=style)
+    if index is not None and index >= len(text):
+        out.append(" ", style="reverse bold #ff7b72")
+    return out
+
+
+def verdict_view(sandbox: dict[str, Any], ours: str | None) -> RenderableType:
+    """A sandbox rejection: reason, detail, window, and the canonical-request diff when given."""
+    table = render.grid()
+    table.add_row("reason", Text(str(sandbox.get("reason") or sandbox.get("outcome") or "?"), style=render.ERROR))
+    for key in ("outcome", "detail"):
+        if sandbox.get(key):
+            table.add_row(key, Text(str(sandbox[key])))
+    if sandbox.get("skew") is not None or sandbox.get("ts_window") is not None:
+        table.add_row("ts skew", Text(f"{sandbox.get('skew')} s (window ±{sandbox.get('ts_window')} s)"))
+    for key, label in (("digest", "its digest"), ("received_dig", "token's dig")):
+        if sandbox.get(key):
+            table.add_row(label, Text(str(sandbox[key]), style=render.HASH))
+    parts: list[RenderableType] = [table]
+    theirs = sandbox.get("canonical_request")
+    if isinstance(theirs, str) and ours is not None:
+        parts.append(Text("canonical request, ours against the sandbox's:", style="bold"))
+        parts.append(diff_view(ours, theirs))
+    return Group(*parts)
+
+
+def decrypted_view(exchange: Any, key_status: Any, ours: str | None) -> Outcome:
+    """userData decrypted with the private key, or why it could not be."""
+    if exchange.status is None:
+        return Outcome("nothing to decrypt", Text(f"no response: {exchange.error}", style=render.ERROR))
+    sandbox = exchange.sandbox
+    if exchange.code is not None and exchange.code != "000000":
+        meaning = ENVELOPE_CODES.get(exchange.code, "not a documented code")
+        head = Text(f"no userData: the API answered {exchange.code} ({meaning})", style=render.ERROR)
+        if sandbox:
+            return Outcome("sandbox verdict", Group(head, verdict_view(sandbox, ours)))
+        return Outcome("nothing to decrypt", head)
+    if exchange.error_kind is not None:
+        return Outcome("nothing to decrypt", Text(f"no envelope to read: {exchange.error}", style=render.ERROR))
+    user_data = exchange.user_data
+    if user_data is None:
+        return Outcome(
+            "nothing to decrypt",
+            Text("no userData in this response (only GetUserOpenId returns encrypted user data)", style=render.NOTE),
+        )
+    if key_status.key is None:
+        reason = key_status.status or "no private key given"
+        return Outcome(
+            "not decrypted",
+            Text(f"cannot decrypt userData: {reason}; give the private key (a path or pasted PEM)", style=render.NOTE),
+        )
+    from explorer.crypto import CryptoError, decrypt
+
+    try:
+        decrypted = decrypt(key_status.key, user_data)
+    except CryptoError as exc:
+        return Outcome("decryption failed", Text(f"✗ {exc.message}", style=render.ERROR))
+    body: list[RenderableType] = [
+        Text(f"userData: {len(user_data)} base64 characters, RSA PKCS#1 v1.5 → UTF-8", style=render.LABEL),
+    ]
+    if decrypted.is_json:
+        body.append(Syntax(decrypted.pretty(), "json", theme="monokai", background_color="default", word_wrap=True))
+    else:
+        body.append(Text(decrypted.plaintext, style="bold #7ee787"))
+    return Outcome("decrypted", Group(*body), ok=True)

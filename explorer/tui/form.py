@@ -1,0 +1,259 @@
+"""The left column: every input of one signed request, compact, one row per field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from explorer.endpoints import ENDPOINTS, find
+from explorer.tui.model import FormState
+
+SECRET_FIELDS = ("secret-key", "private-key", "passphrase")
+INPUT_FIELDS = (
+    "target",
+    "method",
+    "path",
+    "app-id",
+    "access-key-id",
+    "secret-key",
+    "data-token",
+    "ts",
+    "private-key",
+    "passphrase",
+    "timeout",
+)
+
+
+class KeyInput(Input):
+    """A masked input that keeps a pasted multi-line PEM (line breaks become spaces)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text:
+            self.insert_text_at_cursor(" ".join(event.text.split()))
+        event.stop()
+
+
+class Form(VerticalScroll):
+    """Inputs for target, request, credentials, timestamp and decryption."""
+
+    DEFAULT_CSS = """
+    Form {
+        width: 52;
+        min-width: 36;
+        border: round $primary 40%;
+        border-title-color: $text-primary;
+        border-title-style: bold;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    Form Select {
+        margin-bottom: 0;
+    }
+    Form .section {
+        color: $text-accent;
+        text-style: bold;
+        margin-top: 1;
+    }
+    Form .row {
+        height: auto;
+    }
+    Form .row > Label {
+        width: 12;
+        color: $text-muted;
+        padding-top: 0;
+    }
+    Form .row > Input, Form .row > Select {
+        width: 1fr;
+    }
+    Form .field-label {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    Form TextArea {
+        height: 4;
+    }
+    Form #body {
+        height: 7;
+    }
+    Form .hint {
+        color: $text-muted;
+        margin-left: 12;
+        height: auto;
+    }
+    Form .hint.-empty {
+        display: none;
+    }
+    Form .hint.-error {
+        color: $text-error;
+    }
+    Form .hint.-warning {
+        color: $text-warning;
+    }
+    """
+
+    @dataclass
+    class Edited(Message):
+        """Some input changed; `source` is the id of the last one (the app reads them all)."""
+
+        source: str
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, Form.Edited)
+
+    def __init__(self, *, endpoint: str | None = None, id: str = "form") -> None:
+        super().__init__(id=id)
+        self.border_title = "request"
+        self._initial_endpoint = endpoint
+        # The initial value is applied by the app (after its own prefill), never by a late Changed.
+        self._applied_endpoint: str | None = endpoint
+        self._pending: str | None = None
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def _row(self, label: str, widget: Widget) -> Horizontal:
+        return Horizontal(Label(label), widget, classes="row")
+
+    def compose(self) -> ComposeResult:
+        yield Static("target", classes="section")
+        yield self._row("base URL", Input(id="target", compact=True, placeholder="https://dip-cb.binanceapi.com"))
+        yield Static("", id="target-hint", classes="hint -empty")
+        yield self._row("timeout s", Input(id="timeout", compact=True, value="10"))
+        yield Static("request", classes="section")
+        options = [(endpoint.name, endpoint.name) for endpoint in ENDPOINTS]
+        yield self._row(
+            "endpoint",
+            Select(
+                options, id="endpoint", compact=True, prompt="(custom)", value=self._initial_endpoint or Select.BLANK
+            ),
+        )
+        yield self._row("method", Input(id="method", compact=True, value="GET"))
+        yield self._row("path", Input(id="path", compact=True, placeholder="/mp-api/v1/apps/{appId}/..."))
+        yield Static("", id="path-hint", classes="hint -empty")
+        yield Label("query  (name=value per line, or a=1&b=2)", classes="field-label")
+        yield TextArea(id="query", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield Label("body  (these exact UTF-8 bytes are hashed and sent)", classes="field-label")
+        yield TextArea(id="body", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield Static("credentials", classes="section")
+        yield self._row("app id", Input(id="app-id", compact=True))
+        yield self._row("access key", Input(id="access-key-id", compact=True, placeholder="access key id (iss)"))
+        yield self._row("secret key", KeyInput(id="secret-key", compact=True, password=True))
+        yield Static("", id="secret-hint", classes="hint -empty")
+        yield self._row("data token", Input(id="data-token", compact=True, placeholder="openData of GetUserOpenId"))
+        yield Static("", id="data-token-ttl", classes="hint -empty")
+        yield self._row("ts", Input(id="ts", compact=True, placeholder="Unix seconds"))
+        yield Static("", id="ts-mode", classes="hint -empty")
+        yield Static("decryption", classes="section")
+        yield self._row(
+            "private key", KeyInput(id="private-key", compact=True, password=True, placeholder="path or pasted PEM")
+        )
+        yield Static("", id="private-key-status", classes="hint -empty")
+        yield self._row("passphrase", KeyInput(id="passphrase", compact=True, password=True, placeholder="if any"))
+
+    # --- reading and writing ------------------------------------------------------------------
+
+    def value(self, field_id: str) -> str:
+        widget = self.query_one(f"#{field_id}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Input):
+            return widget.value
+        raise KeyError(field_id)
+
+    def state(self) -> FormState:
+        endpoint = self.query_one("#endpoint", Select).value
+        return FormState(
+            target=self.value("target"),
+            endpoint=endpoint if isinstance(endpoint, str) else None,
+            method=self.value("method"),
+            path=self.value("path"),
+            query=self.value("query"),
+            body=self.value("body"),
+            app_id=self.value("app-id"),
+            access_key_id=self.value("access-key-id"),
+            secret_key=self.value("secret-key"),
+            data_token=self.value("data-token"),
+            private_key=self.value("private-key"),
+            passphrase=self.value("passphrase"),
+            ts=self.value("ts"),
+            timeout=self.value("timeout"),
+        )
+
+    def set_value(self, field_id: str, value: str, *, quiet: bool = False) -> None:
+        """Set a field; with `quiet`, no Edited message follows (the caller recomputes)."""
+        widget = self.query_one(f"#{field_id}")
+        if isinstance(widget, TextArea):
+            if widget.text == value:
+                return
+            if quiet:
+                with widget.prevent(TextArea.Changed):
+                    widget.load_text(value)
+            else:
+                widget.load_text(value)
+        elif isinstance(widget, Input):
+            if widget.value == value:
+                return
+            if quiet:
+                with widget.prevent(Input.Changed):
+                    widget.value = value
+            else:
+                widget.value = value
+
+    def set_hint(self, hint_id: str, text: str, *, level: str = "") -> None:
+        hint = self.query_one(f"#{hint_id}", Static)
+        hint.update(text)
+        hint.set_class(not text, "-empty")
+        hint.set_class(level == "error", "-error")
+        hint.set_class(level == "warning", "-warning")
+
+    def apply_endpoint(self, name: str) -> None:
+        """Fill method, path template, query and body from an endpoint."""
+        endpoint = find(name)
+        self._applied_endpoint = endpoint.name
+        select = self.query_one("#endpoint", Select)
+        if select.value != endpoint.name:
+            with select.prevent(Select.Changed):
+                select.value = endpoint.name
+        self.set_value("method", endpoint.method)
+        self.set_value("path", endpoint.path_template)
+        self.set_value("query", "\n".join(f"{n}={v}" for n, v in endpoint.query))
+        self.set_value("body", endpoint.body)
+        self._schedule("endpoint")
+
+    def set_masked(self, masked: bool) -> None:
+        for field_id in SECRET_FIELDS:
+            self.query_one(f"#{field_id}", Input).password = masked
+
+    # --- events: coalesce many changes into one Edited per refresh ----------------------------
+
+    def _schedule(self, source: str) -> None:
+        first = self._pending is None
+        self._pending = source
+        if first:
+            self.call_after_refresh(self._emit)
+
+    def _emit(self) -> None:
+        source, self._pending = self._pending, None
+        if source is not None:
+            self.post_message(self.Edited(source))
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._schedule(event.input.id or "")
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._schedule(event.text_area.id or "")
+
+    @on(Select.Changed, "#endpoint")
+    def _endpoint_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self._applied_endpoint:
+            self.apply_endpoint(event.value)

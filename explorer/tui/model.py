@@ -1,0 +1,295 @@
+"""What the explorer's form means: its state, and every stage computed from it.
+
+Pure (no Textual, no I/O): the form hands a FormState in, `compute` hands Stages back, and each
+widget renders one part of it. An input that cannot be signed becomes a SigningInputError stored
+in the stage it breaks, so the other stages still show what they can.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from explorer import signing
+from explorer.endpoints import BY_NAME, fill_placeholders, placeholders_in
+from explorer.request import RequestSpec, check_base_url
+
+# Which stage an input feeds (for F1 help and for error placement).
+FIELD_STAGE: dict[str, str] = {
+    "target": "send",
+    "endpoint": "canonical",
+    "method": "canonical",
+    "path": "canonical",
+    "query": "canonical",
+    "body": "canonical",
+    "app-id": "canonical",
+    "data-token": "canonical",
+    "access-key-id": "jwt",
+    "secret-key": "jwt",
+    "ts": "jwt",
+    "private-key": "decrypt",
+    "passphrase": "decrypt",
+    "timeout": "send",
+}
+
+
+@dataclass(frozen=True)
+class FormState:
+    """The text of every input, as typed."""
+
+    target: str = ""
+    endpoint: str | None = None
+    method: str = "GET"
+    path: str = ""
+    query: str = ""
+    body: str = ""
+    app_id: str = ""
+    access_key_id: str = ""
+    secret_key: str = field(default="", repr=False)
+    data_token: str = ""
+    private_key: str = field(default="", repr=False)
+    passphrase: str = field(default="", repr=False)
+    ts: str = ""
+    timeout: str = "10"
+
+
+def placeholder_values(state: FormState) -> dict[str, str]:
+    """Values for {appId}, {dataToken} and the selected endpoint's sample placeholders."""
+    values: dict[str, str] = {}
+    endpoint = BY_NAME.get(state.endpoint or "")
+    if endpoint is not None:
+        values.update(endpoint.placeholders)
+    if state.app_id:
+        values["appId"] = state.app_id
+    if state.data_token:
+        values["dataToken"] = state.data_token
+    return values
+
+
+def parse_query_text(text: str, values: dict[str, str] | None = None) -> tuple[list[tuple[str, str]], str]:
+    """The query field's pairs and how they were read ("lines" or "raw").
+
+    One `name=value` per line, taken literally; or one line that looks like a query string
+    (contains '&' or '%', or starts with '?'), parsed with signing.parse_query (percent-decoded).
+    {placeholders} in values are filled from `values`.
+    """
+    values = values or {}
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) == 1 and (lines[0].startswith("?") or "&" in lines[0] or "%" in lines[0]):
+        pairs = signing.parse_query(lines[0])
+        mode = "raw"
+    else:
+        pairs = []
+        for line in lines:
+            name, _, value = line.partition("=")
+            pairs.append((name, value))
+        mode = "lines"
+    return [(name, fill_placeholders(value, values)) for name, value in pairs], mode
+
+
+def parse_ts(text: str) -> int:
+    """The timestamp field as integer Unix seconds; SigningInputError('ts') otherwise."""
+    stripped = text.strip()
+    if not stripped:
+        raise signing.SigningInputError("ts", "is empty; give integer Unix seconds")
+    if not re.fullmatch(r"-?\d+", stripped):
+        raise signing.SigningInputError("ts", f"{stripped!r} is not integer Unix seconds")
+    return int(stripped)
+
+
+def parse_timeout(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise signing.SigningInputError("timeout", f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 600:
+        raise signing.SigningInputError("timeout", "must be more than 0 and at most 600 seconds")
+    return value
+
+
+def relative_time(seconds: int) -> str:
+    """'3 y ago', 'in 2 min', 'now'."""
+    size = abs(seconds)
+    if size < 1:
+        return "now"
+    steps = ((60, "s", 1), (3600, "min", 60), (86400, "h", 3600), (86400 * 30, "d", 86400))
+    steps += ((86400 * 365, "mo", 86400 * 30), (10**18, "y", 86400 * 365))
+    _limit, unit, div = next(step for step in steps if size < step[0])
+    amount = size // div
+    return f"{amount} {unit} ago" if seconds > 0 else f"in {amount} {unit}"
+
+
+def describe_ts(ts: int, now: int) -> str:
+    """'1700000000 (2023-11-14 22:13:20 UTC, 3 y ago)'."""
+    try:
+        when = datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, OSError, ValueError):
+        when = "out of range"
+    return f"{ts} ({when}, {relative_time(now - ts)})"
+
+
+def normalise_pem(text: str) -> str:
+    """Rebuild a PEM block whose line breaks were flattened to spaces (pasted into one-line input)."""
+    match = re.search(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", text, re.S)
+    if match is None or "\n" in match.group(2).strip():
+        return text
+    label, inner = match.group(1), match.group(2)
+    tokens = inner.split()
+    headers: list[str] = []
+    while len(tokens) >= 2 and tokens[0].endswith(":"):
+        headers.append(f"{tokens[0]} {tokens[1]}")
+        tokens = tokens[2:]
+    data = "".join(tokens)
+    lines = [f"-----BEGIN {label}-----", *headers]
+    if headers:
+        lines.append("")
+    lines += [data[i : i + 64] for i in range(0, len(data), 64)]
+    lines.append(f"-----END {label}-----")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Stages:
+    """Every stage of the current form, or the error that stops it."""
+
+    ts: int | None = None
+    now: int = 0
+    path: str = ""
+    query_pairs: list[tuple[str, str]] = field(default_factory=list)
+    query_mode: str = "lines"
+    unfilled: list[str] = field(default_factory=list)
+    method: str | None = None
+    canonical_uri: str | None = None
+    canonical_query: str | None = None
+    payload_hash: str | None = None
+    errors: dict[str, signing.SigningInputError] = field(default_factory=dict)
+    canonical_request: str | None = None
+    digest: str | None = None
+    signature: signing.Signature | None = None
+    verification: signing.Verification | None = None
+    secret_note: str | None = None
+    spec: RequestSpec | None = None
+    base_url: str | None = None
+    target_error: signing.SigningInputError | None = None
+
+    def error(self, *fields: str) -> signing.SigningInputError | None:
+        """The first error among these fields."""
+        for name in fields:
+            if name in self.errors:
+                return self.errors[name]
+        return None
+
+    @property
+    def canonical_errors(self) -> list[signing.SigningInputError]:
+        return [self.errors[f] for f in ("method", "path", "query", "body") if f in self.errors]
+
+    @property
+    def jwt_errors(self) -> list[signing.SigningInputError]:
+        return [self.errors[f] for f in ("access key id", "secret key", "ts") if f in self.errors]
+
+
+def compute(
+    state: FormState,
+    *,
+    ts: int | None,
+    now: int,
+    verify_at_ts: bool = False,
+    rules: signing.Rules = signing.SPEC_RULES,
+) -> Stages:
+    """All stages of the form's request.
+
+    `ts` None means the ts field is read (and may be bad); `now` is the clock (for "3 y ago");
+    `verify_at_ts` verifies the token at its own ts (a pinned ts) instead of at `now`.
+    """
+    result = Stages(now=now)
+    values = placeholder_values(state)
+    result.path = fill_placeholders(state.path, values)
+    result.unfilled = placeholders_in(result.path)
+    pairs, result.query_mode = parse_query_text(state.query, values)
+    result.query_pairs = pairs
+    result.unfilled += [name for _, value in pairs for name in placeholders_in(value)]
+
+    def attempt(name: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return func(*args, **kwargs)
+        except signing.SigningInputError as exc:
+            result.errors[name] = signing.SigningInputError(name, exc.message)
+            return None
+
+    result.method = attempt("method", signing.canonical_method, state.method)
+    result.canonical_uri = attempt(
+        "path",
+        signing.canonical_uri,
+        result.path,
+        remove_dots=rules.remove_dots,
+        encode_segments=rules.encode_segments,
+        upper_hex=rules.upper_hex,
+        trailing_slash=rules.trailing_slash,
+    )
+    result.canonical_query = attempt(
+        "query",
+        signing.canonical_query,
+        pairs,
+        encode=rules.encode_query,
+        sort=rules.sort_query,
+        keep_empty_equals=rules.keep_empty_equals,
+        upper_hex=rules.upper_hex,
+    )
+    result.payload_hash = attempt("body", signing.payload_hash, state.body)
+    if not result.canonical_errors:
+        assert result.method is not None and result.canonical_uri is not None
+        assert result.canonical_query is not None and result.payload_hash is not None
+        result.canonical_request = signing.canonical_request(
+            result.method, result.canonical_uri, result.canonical_query, result.payload_hash
+        )
+        result.digest = signing.digest(result.canonical_request)
+
+    if ts is None:
+        ts = attempt("ts", parse_ts, state.ts)
+    result.ts = ts
+    if not state.access_key_id:
+        result.errors["access key id"] = signing.SigningInputError("access key id", "is empty")
+    if not state.secret_key:
+        result.errors["secret key"] = signing.SigningInputError("secret key", "is empty")
+    else:
+        result.secret_note = signing.secret_key_note(state.secret_key)
+
+    try:
+        result.base_url = check_base_url(state.target)
+    except signing.SigningInputError as exc:
+        result.target_error = exc
+
+    if result.digest is None or result.jwt_errors or result.ts is None:
+        return result
+    endpoint = BY_NAME.get(state.endpoint or "")
+    body = signing.body_bytes(state.body)
+    content_type = endpoint.content_type if (endpoint is not None and body) else None
+    spec = RequestSpec(
+        method=state.method,
+        path=result.path,
+        query=tuple(pairs),
+        body=body,
+        access_key_id=state.access_key_id,
+        secret_key=state.secret_key,
+        ts=result.ts,
+        content_type=content_type,
+    )
+    try:
+        result.signature = spec.sign(rules)
+    except signing.SigningInputError as exc:
+        result.errors[exc.field] = exc
+        return result
+    result.spec = spec
+    result.verification = signing.verify(
+        result.signature.token,
+        secret_key=state.secret_key,
+        method=state.method,
+        path=result.path,
+        query=pairs,
+        body=body,
+        access_key_id=state.access_key_id,
+        now=result.ts if verify_at_ts else now,
+        rules=rules,
+    )
+    return result

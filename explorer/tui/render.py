@@ -1,0 +1,144 @@
+"""Rich renderables for the four signing stages, built from model.Stages. No Textual here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from explorer import signing
+from explorer.tui.model import Stages, describe_ts
+
+# One palette for the whole app (GitHub-dark-like hues that read on Textual's dark themes).
+LABEL = "#8b949e"
+RULE = "italic #6e7681"
+NEWLINE = "#6e7681"
+METHOD = "bold #ffa657"
+URI = "#79c0ff"
+QUERY = "#d2a8ff"
+HASH = "#7ee787"
+DIGEST = "bold #7ee787"
+ERROR = "bold #ff7b72"
+NOTE = "#e3b341"
+OK = "bold #3fb950"
+JWT_HEADER = "#ff7b72"
+JWT_PAYLOAD = "#d2a8ff"
+JWT_SIGNATURE = "#79c0ff"
+NEWLINE_MARK = "↵"
+
+RULES = {
+    "canonical": 'Method "\\n" CanonicalURI "\\n" CanonicalQueryString "\\n" PayloadHash (no trailing newline)',
+    "digest": "lowercase hex SHA-256 of the UTF-8 canonical request",
+    "jwt": 'JWT HS256 keyed with the secret key; payload {"iss": access key id, "dig": digest, "ts": seconds}',
+    "header": "X-Mp-Open-Api-Token: <token>, sent with the request",
+}
+
+
+def grid() -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style=LABEL, no_wrap=True, min_width=15)
+    table.add_column(overflow="fold")
+    return table
+
+
+def error_text(exc: signing.SigningInputError) -> Text:
+    return Text.assemble(("✗ ", ERROR), (exc.field, ERROR), (f": {exc.message}", ERROR))
+
+
+def _needs(fields: list[signing.SigningInputError], what: str) -> Text:
+    names = ", ".join(exc.field for exc in fields)
+    return Text(f"waits for {what} (fix: {names})", style=NOTE)
+
+
+def canonical_view(stages: Stages) -> RenderableType:
+    table = grid()
+    rows = (
+        ("method", stages.method, "method", METHOD),
+        ("canonical URI", stages.canonical_uri, "path", URI),
+        ("canonical query", stages.canonical_query, "query", QUERY),
+        ("payload hash", stages.payload_hash, "body", HASH),
+    )
+    for index, (label, value, field_name, style) in enumerate(rows):
+        error = stages.errors.get(field_name)
+        if error is not None:
+            table.add_row(label, error_text(error))
+            continue
+        cell = Text(value or "", style=style)
+        if value == "":
+            cell = Text("(empty)", style=f"italic {LABEL}")
+        if index < 3:
+            cell.append(NEWLINE_MARK, style=NEWLINE)
+        table.add_row(label, cell)
+    parts: list[RenderableType] = [table]
+    if stages.unfilled:
+        names = ", ".join("{" + name + "}" for name in dict.fromkeys(stages.unfilled))
+        parts.append(Text(f"note: {names} not filled in; signed and sent literally", style=NOTE))
+    if stages.query_mode == "raw":
+        parts.append(Text("query read as a raw query string (percent-decoded first)", style=RULE))
+    return Group(*parts)
+
+
+def digest_view(stages: Stages) -> RenderableType:
+    if stages.digest is None:
+        return _needs(stages.canonical_errors, "the canonical request")
+    return Text(stages.digest, style=DIGEST)
+
+
+def _json_line(value: dict[str, Any]) -> str:
+    return json.dumps(value, separators=(", ", ": "), ensure_ascii=False)
+
+
+def jwt_view(stages: Stages) -> RenderableType:
+    table = grid()
+    table.add_row("header", Text(_json_line(signing.JWT_HEADER), style=JWT_HEADER))
+    signature = stages.signature
+    iss = signature.jwt_payload["iss"] if signature else None
+    table.add_row("payload iss", _value_or_error(iss, stages.errors.get("access key id"), JWT_PAYLOAD))
+    if stages.digest is not None:
+        table.add_row("        dig", Text(stages.digest, style=JWT_PAYLOAD))
+    else:
+        table.add_row("        dig", _needs(stages.canonical_errors, "the digest"))
+    if stages.ts is not None:
+        table.add_row("        ts", Text(describe_ts(stages.ts, stages.now), style=JWT_PAYLOAD))
+    else:
+        table.add_row("        ts", _value_or_error(None, stages.errors.get("ts"), JWT_PAYLOAD))
+    if signature is not None:
+        table.add_row("signature", Text(signature.token.rsplit(".", 1)[1], style=JWT_SIGNATURE))
+        verification = stages.verification
+        if verification is not None and verification.ok:
+            table.add_row("verifies", Text(f"✓ {verification.detail}", style=OK))
+        elif verification is not None:
+            table.add_row("verifies", Text(f"✗ {verification.outcome}: {verification.detail}", style=ERROR))
+    else:
+        secret_error = stages.errors.get("secret key")
+        if secret_error is not None:
+            table.add_row("signature", error_text(secret_error))
+        else:
+            table.add_row("signature", _needs(stages.canonical_errors + stages.jwt_errors, "every claim"))
+    parts: list[RenderableType] = [table]
+    if stages.secret_note:
+        parts.append(Text(f"note: {stages.secret_note}", style=NOTE))
+    return Group(*parts)
+
+
+def _value_or_error(value: str | None, error: signing.SigningInputError | None, style: str) -> Text:
+    if error is not None:
+        return error_text(error)
+    return Text(value or "", style=style)
+
+
+def token_text(token: str) -> Text:
+    """A JWT coloured by part, like jwt.io."""
+    header, payload, sig = token.split(".")
+    return Text.assemble((header, JWT_HEADER), ".", (payload, JWT_PAYLOAD), ".", (sig, JWT_SIGNATURE))
+
+
+def header_view(stages: Stages) -> RenderableType:
+    if stages.signature is None:
+        return _needs(stages.canonical_errors + stages.jwt_errors, "the token")
+    text = Text(f"{stages.signature.header_name}: ", style="bold")
+    text.append_text(token_text(stages.signature.token))
+    return text

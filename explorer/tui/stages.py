@@ -1,0 +1,106 @@
+"""The four stage panels: a bordered title, the stage's rule in one line, and its value."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from explorer.tui import render
+from explorer.tui.model import Stages
+
+STAGES: tuple[tuple[str, str], ...] = (
+    ("canonical", "1 · canonical request"),
+    ("digest", "2 · digest"),
+    ("jwt", "3 · JWT"),
+    ("header", "4 · header"),
+)
+FLASH_SECONDS = 1.0
+
+
+class StageView(Static, can_focus=True):
+    """One stage. `value` is the exact text that stage produces ('' when it cannot)."""
+
+    DEFAULT_CSS = """
+    StageView {
+        border: round $primary 40%;
+        border-title-color: $text-primary;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        padding: 0 1;
+        height: auto;
+        margin-bottom: 0;
+    }
+    StageView:focus {
+        border: round $accent;
+        background-tint: $foreground 4%;
+    }
+    StageView.-changed {
+        border: round $warning;
+    }
+    StageView.-broken {
+        border: round $error 70%;
+    }
+    """
+
+    def __init__(self, stage: str, title: str, *, copy_hint: str = "") -> None:
+        super().__init__(id=f"stage-{stage}")
+        self.stage = stage
+        self.value = ""
+        self.body: RenderableType = Text("")
+        self.border_title = title
+        self.border_subtitle = copy_hint
+        self._flash_timer = None
+
+    def show(self, body: RenderableType, value: str, *, broken: bool, flash: bool) -> None:
+        """Render a new value; flash the border when the value changed and `flash` is set."""
+        changed = value != self.value
+        self.value = value
+        self.body = body
+        self.set_class(broken, "-broken")
+        self.update(Group(Text(render.RULES[self.stage], style=render.RULE), body))
+        if changed and flash:
+            self.add_class("-changed")
+            if self._flash_timer is not None:
+                self._flash_timer.stop()
+            self._flash_timer = self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-changed"))
+
+    def plain_text(self, width: int = 120) -> str:
+        """What the stage shows, as plain text (for tests and copy)."""
+        console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
+        console.print(Group(Text(render.RULES[self.stage]), self.body))
+        return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+class StagesPanel(VerticalScroll):
+    """The right column's upper half: all four stages."""
+
+    DEFAULT_CSS = """
+    StagesPanel {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        hints = {"canonical": "f3 copy", "digest": "f4 copy", "jwt": "ctrl+y copy token", "header": "f2 copy"}
+        for stage, title in STAGES:
+            yield StageView(stage, title, copy_hint=hints[stage])
+
+    def show(self, stages: Stages, *, flash: bool) -> None:
+        views = {view.stage: view for view in self.query(StageView)}
+        views["canonical"].show(
+            render.canonical_view(stages),
+            stages.canonical_request or "",
+            broken=bool(stages.canonical_errors),
+            flash=flash,
+        )
+        views["digest"].show(render.digest_view(stages), stages.digest or "", broken=stages.digest is None, flash=flash)
+        token = stages.signature.token if stages.signature else ""
+        views["jwt"].show(render.jwt_view(stages), token, broken=not token, flash=flash)
+        header = stages.signature.header_line if stages.signature else ""
+        views["header"].show(render.header_view(stages), header, broken=not header, flash=flash)
