@@ -75,9 +75,13 @@ class Exchange:
 def _describe_connect_error(exc: Exception, url: httpx.URL) -> tuple[str, str]:
     text = str(exc)
     cause: BaseException | None = exc
+    refused = False
     while cause is not None:
         if isinstance(cause, ssl.SSLError) or "SSL" in type(cause).__name__ or "CERTIFICATE" in str(cause).upper():
             return "tls", f"TLS handshake with {url.host} failed: {cause}"
+        # anyio reports a refused loopback connect as "All connection attempts failed"; the
+        # ConnectionRefusedError is further down the chain.
+        refused = refused or isinstance(cause, ConnectionRefusedError)
         cause = cause.__cause__ or cause.__context__
     lowered = text.lower()
     if (
@@ -87,7 +91,7 @@ def _describe_connect_error(exc: Exception, url: httpx.URL) -> tuple[str, str]:
         or ("name resolution" in lowered)
     ):
         return "dns", f"DNS: cannot resolve host {url.host!r} ({text})"
-    if "refused" in lowered or "errno 111" in lowered:
+    if refused or "refused" in lowered or "errno 111" in lowered:
         port = url.port or (443 if url.scheme == "https" else 80)
         return "refused", f"connection refused by {url.host}:{port}: nothing is listening there"
     return "connect", f"cannot connect to {url.host}: {text or type(exc).__name__}"

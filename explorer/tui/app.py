@@ -74,6 +74,7 @@ class ExplorerApp(App[None]):
         self.send_when_ready = False
         self.data_token_expires: int | None = None
         self.minted_token: str | None = None
+        self.minted: dict[str, Any] | None = None  # the last data token minted: dataToken, openId, ...
         self.last_exchange: Any = None
         self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
 
@@ -200,7 +201,9 @@ class ExplorerApp(App[None]):
 
     def _sandbox_failed(self, exc: Exception) -> None:
         self.sandbox_starting = False
-        self.send_when_ready = False
+        if self.send_when_ready:
+            self.send_when_ready = False
+            self.notify(f"not sent: the sandbox did not start ({exc})", severity="error")
         self.form.query_one("#target").placeholder = "https://dip-cb.binanceapi.com"  # type: ignore[attr-defined]
         self.form.set_hint("target-hint", f"sandbox did not start: {type(exc).__name__}: {exc}", level="error")
 
@@ -227,6 +230,7 @@ class ExplorerApp(App[None]):
             self.run_send()
 
     def _apply_minted(self, minted: dict[str, Any]) -> None:
+        self.minted = minted
         self.minted_token = str(minted["dataToken"])
         self.form.set_value("data-token", self.minted_token, quiet=True)
         self.data_token_expires = sandbox_link.expires_at_seconds(minted.get("expiresAt"))

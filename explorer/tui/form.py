@@ -129,7 +129,7 @@ class Form(VerticalScroll):
         yield self._row(
             "endpoint",
             Select(
-                options, id="endpoint", compact=True, prompt="(custom)", value=self._initial_endpoint or Select.BLANK
+                options, id="endpoint", compact=True, prompt="(custom)", value=self._initial_endpoint or Select.NULL
             ),
         )
         yield self._row("method", Input(id="method", compact=True, value="GET"))

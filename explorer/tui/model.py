@@ -71,12 +71,12 @@ def parse_query_text(text: str, values: dict[str, str] | None = None) -> tuple[l
     """The query field's pairs and how they were read ("lines" or "raw").
 
     One `name=value` per line, taken literally; or one line that looks like a query string
-    (contains '&' or '%', or starts with '?'), parsed with signing.parse_query (percent-decoded).
+    (contains '&' or a %XY escape, or starts with '?'), parsed with signing.parse_query (percent-decoded).
     {placeholders} in values are filled from `values`.
     """
     values = values or {}
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if len(lines) == 1 and (lines[0].startswith("?") or "&" in lines[0] or "%" in lines[0]):
+    if len(lines) == 1 and (lines[0].startswith("?") or "&" in lines[0] or re.search(r"%[0-9A-Fa-f]{2}", lines[0])):
         pairs = signing.parse_query(lines[0])
         mode = "raw"
     else:

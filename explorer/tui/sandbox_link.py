@@ -27,7 +27,7 @@ def start(data_dir: str | None = None) -> Any:
     from explorer.sandbox.runner import start_background
 
     if data_dir is not None:
-        return start_background(data_dir=data_dir)
+        return start_background(data_dir=Path(data_dir))
     return start_background()
 
 

@@ -1,0 +1,206 @@
+"""The explorer's four stages: live on every keystroke, byte-exact for the spec's vectors,
+errors in the stage they break (naming the field), nothing typed lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.tui_support import SIZE, app_for, fill, stage
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MP_EXPLORER_HOME", str(tmp_path / "home"))
+
+
+def vector_inputs(vector: dict[str, Any]) -> dict[str, str]:
+    return {
+        "method": vector["method"],
+        "path": vector["path"],
+        "query": "\n".join(f"{name}={value}" for name, value in vector["query"]),
+        "body": vector["body"],
+        "access_key_id": vector["access_key_id"],
+        "secret_key": vector["secret_key"],
+    }
+
+
+async def test_first_frame_shows_every_stage_for_the_prefilled_endpoint() -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.form.value("path") == "/mp-api/v1/apps/{appId}/user-open-data"
+        assert app.form.value("query") == "openData={dataToken}"
+        canonical = stage(app, "canonical").value
+        assert canonical.splitlines() == [
+            "GET",
+            "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/user-open-data/",
+            "openData=abc123",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        ]
+        for name in ("digest", "jwt", "header"):
+            assert stage(app, name).value
+        assert stage(app, "header").value.startswith("X-Mp-Open-Api-Token: eyJ")
+
+
+@pytest.mark.parametrize("index", range(8))
+async def test_vector_inputs_show_exactly_the_vector(vectors: dict[str, Any], index: int) -> None:
+    vector = vectors["signing"][index]
+    expected = vector["expected"]
+    app = app_for(endpoint=None, ts=vector["ts"], clock=lambda: 1795000000)
+    async with app.run_test(size=SIZE) as pilot:
+        fill(app, **vector_inputs(vector))
+        await pilot.pause()
+        await pilot.pause()
+        assert stage(app, "canonical").value == expected["canonical_request"]
+        assert stage(app, "digest").value == expected["digest"]
+        assert stage(app, "jwt").value == expected["token"]
+        assert stage(app, "header").value == expected["header"]
+        canonical_text = stage(app, "canonical").plain_text(width=200)
+        for line in expected["canonical_request"].split("\n")[:3]:
+            assert f"{line}↵" in canonical_text
+        assert expected["payload_hash"] in canonical_text
+        assert expected["digest"] in stage(app, "digest").plain_text(width=200)
+        jwt_text = stage(app, "jwt").plain_text(width=200)
+        assert expected["token"].rsplit(".", 1)[1] in jwt_text
+        assert "✓ signature, claims, ts and digest all check out" in jwt_text
+        if vector["name"] == "get-open-data":
+            assert "1700000000 (2023-11-14 22:13:20 UTC, 3 y ago)" in jwt_text
+        assert expected["token"].split(".")[0] in stage(app, "header").plain_text(width=400)
+
+
+async def test_typing_updates_every_stage_and_flashes_what_changed() -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = {name: stage(app, name).value for name in ("canonical", "digest", "jwt", "header")}
+        app.query_one("#method").focus()
+        await pilot.press("ctrl+a", "ctrl+k", "P", "O", "S", "T")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.form.value("method") == "POST"
+        after = {name: stage(app, name).value for name in before}
+        assert after["canonical"].startswith("POST\n")
+        for name in before:
+            assert after[name] != before[name], name
+            assert stage(app, name).has_class("-changed"), name
+        # The body is hashed as typed.
+        app.query_one("#body").focus()
+        await pilot.press("{", "}")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.form.value("body") == "{}"
+        assert app.stages.payload_hash == "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        assert stage(app, "canonical").value.endswith(app.stages.payload_hash)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "stage_name", "message"),
+    [
+        ("method", "G E T", "canonical", "method: 'G E T' is not an HTTP method"),
+        ("path", "/mp-api/v1/apps/x/skus?page=1", "canonical", "path: contains '?'"),
+        ("access_key_id", "", "jwt", "access key id: is empty"),
+        ("secret_key", "", "jwt", "secret key: is empty"),
+        ("ts", "soon", "jwt", "ts: 'soon' is not integer Unix seconds"),
+    ],
+)
+async def test_bad_input_names_the_field_in_its_stage_and_keeps_the_text(
+    field: str, text: str, stage_name: str, message: str
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        fill(app, **{field: text})
+        await pilot.pause()
+        await pilot.pause()
+        assert message in stage(app, stage_name).plain_text(width=200)
+        assert stage(app, stage_name).has_class("-broken")
+        assert app.form.value(field.replace("_", "-")) == text
+        if stage_name == "canonical":
+            # The other parts still show; later stages say what they wait for.
+            assert "payload hash" in stage(app, "canonical").plain_text(width=200)
+            assert f"fix: {field}" in stage(app, "digest").plain_text(width=200)
+        assert stage(app, "header").value == ""
+
+
+async def test_typed_bad_method_keeps_every_keystroke() -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#method").focus()
+        await pilot.press("ctrl+a", "ctrl+k", "G", "space", "E", "space", "T")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.form.value("method") == "G E T"
+        assert "✗ method: 'G E T' is not an HTTP method" in stage(app, "canonical").plain_text(width=200)
+
+
+async def test_short_secret_key_is_a_note_not_a_warning(recwarn: pytest.WarningsRecorder) -> None:
+    app = app_for(secret_key="short")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "note: secret key is 5 bytes; HS256 recommends at least 32" in stage(app, "jwt").plain_text(width=200)
+        assert stage(app, "jwt").value
+    assert not [w for w in recwarn if "HMAC" in str(w.message) or "key" in str(w.message).lower()]
+
+
+async def test_raw_query_text_and_placeholders() -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        fill(app, query="page=1&limit=20&auditStatus=", path="/mp-api/v1/apps/{appId}/skus")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.stages.canonical_query == "auditStatus=&limit=20&page=1"
+        assert "raw query string" in stage(app, "canonical").plain_text(width=200)
+        fill(app, path="/mp-api/v1/apps/{appId}/files/{fileId}")
+        await pilot.pause()
+        await pilot.pause()
+        assert "{fileId} not filled in" in stage(app, "canonical").plain_text(width=200)
+
+
+async def test_endpoint_picker_fills_method_path_query_and_body() -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#endpoint").value = "ActivateSKU"
+        await pilot.pause()
+        await pilot.pause()
+        assert app.form.value("method") == "PUT"
+        assert app.form.value("path") == "/mp-api/v1/apps/{appId}/skus/{skuId}/activate"
+        assert app.form.value("body") == '{"status":true}'
+        assert app.stages.canonical_uri == "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/skus/pubg_point_100/activate/"
+
+
+async def test_ts_follows_the_clock_until_pinned() -> None:
+    now = [1800000000]
+    app = app_for(ts=None, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.ts_pinned
+        assert app.stages.ts == 1800000000
+        now[0] += 5
+        app._tick()
+        await pilot.pause()
+        assert app.stages.ts == 1800000005
+        assert app.form.value("ts") == "1800000005"
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.ts_pinned
+        now[0] += 5
+        app._tick()
+        assert app.stages.ts == 1800000005
+        fill(app, ts="1700000000")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.stages.ts == 1700000000
+
+
+async def test_secrets_are_masked_until_revealed() -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for field in ("secret-key", "private-key", "passphrase"):
+            assert app.query_one(f"#{field}").password
+        await pilot.press("ctrl+r")
+        assert not app.query_one("#secret-key").password
+        await pilot.press("ctrl+r")
+        assert app.query_one("#secret-key").password
