@@ -145,13 +145,23 @@ def _query_pairs(items: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _text(value: str, what: str) -> str:
+    # Command-line and environment bytes that are not UTF-8 arrive as surrogate escapes; the
+    # scheme's keys are UTF-8 text, so say so instead of signing with something else.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{what} is not UTF-8 text") from None
+    return value
+
+
 def _access_key_id(args: argparse.Namespace, *, required: bool) -> str | None:
     value = args.access_key_id if args.access_key_id is not None else os.environ.get(ENV_ACCESS_KEY_ID)
     if not value:
         if required:
             raise UsageError(f"missing access key id: give --access-key-id or set {ENV_ACCESS_KEY_ID}")
         return None
-    return value
+    return _text(value, "the access key id")
 
 
 def _secret_key(args: argparse.Namespace) -> str:
@@ -160,6 +170,13 @@ def _secret_key(args: argparse.Namespace) -> str:
     value = args.secret_key if args.secret_key is not None else os.environ.get(ENV_SECRET_KEY)
     if not value:
         raise UsageError(f"missing secret key: give --secret-key or --secret-key-file, or set {ENV_SECRET_KEY}")
+    return _text(value, "the secret key")
+
+
+def _content_type(value: str | None) -> str | None:
+    # A header value: visible ASCII and spaces, so the curl command cannot carry a second header.
+    if value is not None and not all(" " <= ch <= "~" or ch == "\t" for ch in value):
+        raise UsageError(f"--content-type: {value!r} is not a header value (visible ASCII only)")
     return value
 
 
@@ -190,7 +207,7 @@ def _request(
         access_key_id=access_key_id,
         secret_key=secret_key,
         ts=ts,
-        content_type=getattr(args, "content_type", None),
+        content_type=_content_type(getattr(args, "content_type", None)),
     )
     return spec, check_base_url(base_url)
 
@@ -285,6 +302,8 @@ def run_verify(args: argparse.Namespace) -> int:
     secret_key = _secret_key(args)
     with _inputs.signing_errors_as_usage():
         spec, _ = _request(args, access_key_id=access_key_id or "", secret_key=secret_key, ts=None)
+        # A request that cannot be signed is a usage error whatever the token holds.
+        signing.compute_canonical_request(method=spec.method, path=spec.path, query=spec.query, body=spec.body)
         result = signing.verify(
             token,
             secret_key=secret_key,
