@@ -1,0 +1,94 @@
+"""The headless core and the headless commands never load the UI or the network stack.
+
+Checked in a fresh interpreter each time: a static import graph cannot see an import hidden
+inside a function, and this process has long since imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import load_vectors
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("textual", "httpx", "starlette", "uvicorn")
+VECTOR = load_vectors()["decryption"][0]
+
+
+def _loaded_after(code: str, tmp_path: Path | None = None) -> dict:
+    """Run `code` in a fresh interpreter; return which HEAVY packages ended up in sys.modules."""
+    probe = f"""
+import contextlib, io, json, sys
+{code}
+print(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "module", ["explorer.signing", "explorer.crypto", "explorer.endpoints", "explorer.request", "explorer.export"]
+)
+def test_core_module_imports_nothing_heavy(module: str) -> None:
+    loaded = _loaded_after(f"import {module}")
+    assert not any(loaded.values()), f"{module} pulled in {[k for k, v in loaded.items() if v]}"
+
+
+def _run_main(argv: list[str]) -> str:
+    # Output is swallowed; the exit code must be a clean one (not a crash).
+    return f"""
+from explorer.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    code = main({argv!r})
+assert code in (0, 1), code
+"""
+
+
+SIGN = ["--path", "/mp-api/v1/apps/x/user-open-data", "--query", "openData=abc", "--ts", "1700000000"]
+KEYS = ["--access-key-id", "ak", "--secret-key", "sk"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sign", *SIGN, *KEYS],
+        ["sign", *SIGN, *KEYS, "--curl"],
+        ["sign", *SIGN, *KEYS, "--json"],
+        ["verify", "a.b.c", *SIGN[:4], "--secret-key", "sk"],
+    ],
+    ids=["sign", "sign-curl", "sign-json", "verify"],
+)
+def test_sign_and_verify_commands_stay_headless(argv: list[str]) -> None:
+    loaded = _loaded_after(_run_main(argv))
+    assert not any(loaded.values()), loaded
+
+
+def test_decrypt_and_keygen_commands_stay_headless(tmp_path: Path) -> None:
+    key = tmp_path / "key.pem"
+    key.write_text(VECTOR["private_key_pem"])
+    decrypt = _run_main(["decrypt", VECTOR["ciphertext"], "--private-key", str(key)])
+    assert not any(_loaded_after(decrypt).values())
+    keygen = _run_main(["keygen", "--out", str(tmp_path / "keys"), "--bits", "1024"])
+    assert not any(_loaded_after(keygen).values())
+    assert (tmp_path / "keys" / "private_key.pem").exists()
+
+
+def test_help_does_not_load_cryptography() -> None:
+    code = """
+from explorer.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(["decrypt", "--help"])
+    except SystemExit:
+        pass
+assert "cryptography" not in sys.modules
+"""
+    assert not any(_loaded_after(code).values())
