@@ -1,0 +1,173 @@
+"""Copy (system clipboard verified by read-back, else OSC 52), F1 help, and the command palette."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pyperclip
+import pytest
+
+from explorer import clipboard
+from explorer.tui.help import HelpScreen, topic_text
+from tests.tui_support import SECRET, SIZE, app_for
+
+OSC52_PREFIX = "\x1b]52;c;"
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MP_EXPLORER_HOME", str(tmp_path / "home"))
+
+
+def _raise(*args: Any) -> None:
+    raise pyperclip.PyperclipException("no clipboard mechanism")
+
+
+# --- explorer.clipboard, no Textual -----------------------------------------------------------
+
+
+def test_copy_uses_the_system_clipboard_when_it_reads_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    store: dict[str, str] = {}
+    monkeypatch.setattr(pyperclip, "copy", lambda text: store.__setitem__("v", text))
+    monkeypatch.setattr(pyperclip, "paste", lambda: store.get("v", ""))
+    written: list[str] = []
+    assert clipboard.copy("tok", osc52=written.append) == clipboard.SYSTEM
+    assert written == []
+
+
+def test_copy_falls_back_to_osc52_when_pyperclip_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pyperclip, "copy", _raise)
+    written: list[str] = []
+    assert clipboard.copy("tok", osc52=written.append) == clipboard.OSC52
+    assert written == ["tok"]
+
+
+def test_copy_falls_back_when_the_copy_silently_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pyperclip, "copy", lambda text: None)
+    monkeypatch.setattr(pyperclip, "paste", lambda: "")
+    written: list[str] = []
+    assert clipboard.copy("tok", osc52=written.append) == clipboard.OSC52
+    assert written == ["tok"]
+
+
+# --- copy in the app ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", ["raises", "silent"])
+async def test_ctrl_y_writes_the_token_through_osc52_when_the_system_clipboard_fails(
+    monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    if failure == "raises":
+        monkeypatch.setattr(pyperclip, "copy", _raise)
+    else:
+        monkeypatch.setattr(pyperclip, "copy", lambda text: None)
+        monkeypatch.setattr(pyperclip, "paste", lambda: "")
+    app = app_for()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        writes: list[str] = []
+        monkeypatch.setattr(app._driver, "write", writes.append)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        token = app.stages.signature.token
+        expected = OSC52_PREFIX + base64.b64encode(token.encode()).decode() + "\a"
+        assert expected in writes
+        assert app.copied[-1] == ("token", clipboard.OSC52)
+        messages = [n.message for n in app._notifications]
+        assert "copied token via terminal (OSC 52)" in messages
+
+
+async def test_every_copy_target_copies_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    store: dict[str, str] = {}
+    monkeypatch.setattr(pyperclip, "copy", lambda text: store.__setitem__("v", text))
+    monkeypatch.setattr(pyperclip, "paste", lambda: store.get("v", ""))
+    app = app_for("http://127.0.0.1:9")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        stages = app.stages
+        for key, what, expected in (
+            ("f2", "header", stages.signature.header_line),
+            ("f3", "canonical", stages.canonical_request),
+            ("f4", "digest", stages.digest),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert store["v"] == expected
+            assert app.copied[-1] == (what, clipboard.SYSTEM)
+        await pilot.press("f5")
+        await pilot.pause()
+        curl = store["v"]
+        assert curl.startswith("curl --globoff --path-as-is -X GET")
+        assert stages.signature.token in curl
+        assert SECRET not in curl
+        assert "copied curl command via system clipboard" in [n.message for n in app._notifications]
+
+
+async def test_copy_with_unsignable_inputs_says_what_to_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pyperclip, "copy", _raise)
+    app = app_for(method="G E T")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert app.copied == []
+        assert any("fix method" in n.message for n in app._notifications)
+
+
+# --- help and palette ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("focus", "heading"),
+    [
+        ("#stage-digest", "# 2 · Digest"),
+        ("#stage-jwt", "# 3 · JWT"),
+        ("#method", "# 1 · Canonical request"),
+        ("#secret-key", "# 3 · JWT"),
+        ("#private-key", "# Decrypt"),
+        ("#response-raw", "# Send"),
+    ],
+)
+async def test_f1_explains_the_focused_stage_or_the_stage_an_input_feeds(focus: str, heading: str) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(focus).focus()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert topic_text(app.screen.topic).startswith(heading)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+def test_help_worked_examples_are_the_get_open_data_vector(vectors: dict[str, Any]) -> None:
+    expected = vectors["signing"][0]["expected"]
+    assert expected["canonical_request"] in topic_text("canonical")
+    assert expected["digest"] in topic_text("digest")
+    assert expected["token"] in topic_text("jwt")
+    assert expected["header"] in topic_text("header")
+    assert "**chosen**" in topic_text("canonical") and "documented" in topic_text("canonical")
+
+
+async def test_every_action_is_in_the_command_palette() -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for title in (
+            "Send request",
+            "Cancel send",
+            "Copy token",
+            "Copy header line",
+            "Copy canonical request",
+            "Copy digest",
+            "Copy curl command",
+            "Mint data token",
+            "Pin or follow ts",
+            "Reveal or mask secrets",
+            "Help for the focused stage",
+        ):
+            assert title in titles
+        assert all(binding.id for binding in app.BINDINGS)  # type: ignore[union-attr]
