@@ -51,5 +51,7 @@ def build_app(state: SandboxState) -> ASGIApp:
         ],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
     )
+    # A redirect would answer without an envelope; every path answers one instead.
+    app.router.redirect_slashes = False
     app.state.sandbox = state
     return SafetyMiddleware(app)

@@ -58,7 +58,9 @@ def error_body(code: str, message: str, sandbox: dict[str, Any] | None = None) -
 
 
 def error(exc: ApiError) -> EnvelopeResponse:
-    return EnvelopeResponse(error_body(exc.code, exc.message, exc.sandbox), status_code=exc.status)
+    # After a 413 the rest of the body is never read, so the connection cannot be reused.
+    headers = {"connection": "close"} if exc.status == 413 else None
+    return EnvelopeResponse(error_body(exc.code, exc.message, exc.sandbox), status_code=exc.status, headers=headers)
 
 
 def describe(code: str) -> str:

@@ -114,11 +114,8 @@ def unexpected_body() -> dict[str, Any]:
 
 async def _send_envelope(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = env.EnvelopeResponse(body).body
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    if status == 413:
+        headers.append((b"connection", b"close"))  # the rest of the body stays unread
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
