@@ -486,6 +486,19 @@ def test_verify_bad_tokens(cli, token: str, outcome: str) -> None:  # type: igno
     assert j.code == 1 and data["outcome"] == outcome and data["valid"] is False
 
 
+def test_verify_ts_without_a_calendar_date(cli) -> None:  # type: ignore[no-untyped-def]
+    token = signing.token({"iss": AK, "dig": "d", "ts": 10**40}, SK)
+    r = cli("verify", token, *VERIFY)
+    assert r.code == 1 and r.out.startswith("ts in the future: ") and "no calendar date" in r.out
+
+
+def test_line_end_markers_are_dim_on_a_terminal() -> None:
+    from explorer.commands.sign import render_canonical_request
+
+    assert render_canonical_request("A\nB", color=True) == "  A\x1b[2m\\n\x1b[0m\n  B"
+    assert render_canonical_request("A\nB") == "  A\\n\n  B"
+
+
 def test_verify_json(cli) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(cli("verify", _token(cli), *VERIFY, "--json").out)
     assert data["valid"] is True and data["code"] == "valid" and data["skew"] == 0 and data["max_skew"] == 300
