@@ -114,7 +114,7 @@ async def entry(request: Request) -> Response:
     raw_query: bytes = scope.get("query_string", b"")
     started = time.perf_counter()
     code = env.SUCCESS
-    reason = ""
+    reason = "ok"
     try:
         app_id, handler, params = resolve(method, raw_path)
         app = state.require_app(app_id)
