@@ -171,3 +171,33 @@ async def test_every_action_is_in_the_command_palette() -> None:
         ):
             assert title in titles
         assert all(binding.id for binding in app.BINDINGS)  # type: ignore[union-attr]
+
+
+# --- the private key field ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("passphrase", [None, "pass phrase"])
+async def test_a_pasted_multiline_pem_loads_and_stays_masked(passphrase: str | None) -> None:
+    from textual import events
+
+    from explorer.crypto import generate_private_key, private_key_pem
+
+    pem = private_key_pem(generate_private_key(1024), passphrase).decode()
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        field = app.query_one("#private-key")
+        field.focus()
+        field.post_message(events.Paste(pem))
+        await pilot.pause()
+        await pilot.pause()
+        assert field.password
+        assert field.value.startswith("-----BEGIN") and "\n" not in field.value
+        status = str(app.query_one("#private-key-status").render())
+        if passphrase is None:
+            assert status.startswith("RSA 1024-bit private key (pasted PEM)")
+        else:
+            assert "encrypted: give its passphrase" in status
+            app.form.set_value("passphrase", passphrase)
+            await pilot.pause()
+            await pilot.pause()
+            assert str(app.query_one("#private-key-status").render()).startswith("RSA 1024-bit")

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 
 from explorer import clipboard
 from explorer.request import wire_request
-from explorer.tui import exchange_view, sandbox_link
+from explorer.tui import sandbox_link
 from explorer.tui.form import Form
-from explorer.tui.help import HelpScreen
 from explorer.tui.keys import KeyStatus, load_key
 from explorer.tui.model import FIELD_STAGE, Stages, compute, parse_timeout
 from explorer.tui.response import Pane, ResponsePanel
@@ -40,6 +40,7 @@ class ExplorerApp(App[None]):
     """See every signing stage live, send, and read the response raw and decrypted."""
 
     TITLE = "mp-explorer"
+    AUTO_FOCUS = "#endpoint"
     CSS = """
     #main { height: 1fr; }
     #form { width: 34%; max-width: 64; }
@@ -81,7 +82,6 @@ class ExplorerApp(App[None]):
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header(id="header")
         with Horizontal(id="main"):
             yield Form(endpoint=self.settings.endpoint)
             with Vertical(id="right"):
@@ -98,7 +98,8 @@ class ExplorerApp(App[None]):
         self._prefill()
         self.form.set_masked(self.masked)
         self.recompute(flash=False)
-        self._refresh_key_status()
+        # cryptography loads with the key: after the first frame, like httpx.
+        self.call_after_refresh(self._refresh_key_status)
         self.set_interval(1.0, self._tick, name="clock")
         if self.sandbox is not None:
             self.sandbox_starting = True
@@ -281,10 +282,12 @@ class ExplorerApp(App[None]):
             return
         self.workers.cancel_group(self, "send")
         response = self.query_one(ResponsePanel)
-        response.raw.show(exchange_view.Text("send cancelled", style="bold #e3b341"), title="raw · cancelled")
+        response.raw.show(Text("send cancelled", style="bold #e3b341"), title="raw · cancelled")
 
     @work(exclusive=True, group="send")
     async def run_send(self) -> None:
+        from explorer.tui import exchange_view
+
         stages = self.recompute(flash=False)
         response = self.query_one(ResponsePanel)
         problem = None
@@ -298,13 +301,13 @@ class ExplorerApp(App[None]):
         except ValueError as exc:
             problem = problem or f"cannot send: {exc}"
         if problem is not None:
-            response.raw.show(exchange_view.Text(problem, style="bold #ff7b72"), title="raw · not sent", state="bad")
+            response.raw.show(Text(problem, style="bold #ff7b72"), title="raw · not sent", state="bad")
             self.notify(problem, severity="error")
             return
         assert stages.spec is not None and stages.signature is not None and stages.base_url is not None
         wire = wire_request(stages.spec, stages.signature, stages.base_url)
         response.raw.show(exchange_view.sending_view(wire.method, wire.url), title="raw · sending")
-        response.decrypted.show(exchange_view.Text("waiting for the response…", style="dim"), title="decrypted")
+        response.decrypted.show(Text("waiting for the response…", style="dim"), title="decrypted")
         from explorer import client
 
         exchange = await client.send_async(wire, timeout=timeout)
@@ -375,6 +378,8 @@ class ExplorerApp(App[None]):
         return "canonical"
 
     def action_help(self) -> None:
+        from explorer.tui.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return

@@ -30,9 +30,15 @@ class Outcome:
     ok: bool = False
 
 
-def _headers(table: Table, headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> None:
-    for name, value in headers:
-        table.add_row(Text(name, style=render.LABEL), Text(value))
+def _headers(headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Text:
+    """Headers as on the wire, `name: value`, one a line (long values fold)."""
+    text = Text()
+    for index, (name, value) in enumerate(headers):
+        if index:
+            text.append("\n")
+        text.append(f"{name}: ", style=render.LABEL)
+        text.append(value)
+    return text
 
 
 def _body(body: bytes) -> RenderableType:
@@ -69,11 +75,7 @@ def raw_view(exchange: Any) -> RenderableType:
     """The request as sent (httpx's own headers included) and everything that came back."""
     wire = exchange.request
     parts: list[RenderableType] = [Text.assemble(("→ ", SENT), (f"{wire.method} {wire.url}", SENT))]
-    sent = Table.grid(padding=(0, 1))
-    sent.add_column(no_wrap=True)
-    sent.add_column(overflow="fold")
-    _headers(sent, exchange.sent_headers or list(wire.headers))
-    parts.append(sent)
+    parts.append(_headers(exchange.sent_headers or list(wire.headers)))
     if wire.body:
         parts.append(Text(f"body: {len(wire.body)} bytes (the bytes that were hashed)", style=render.LABEL))
     if exchange.status is None:
@@ -87,11 +89,7 @@ def raw_view(exchange: Any) -> RenderableType:
             (f"  {exchange.http_version}  {exchange.elapsed * 1000:.0f} ms", render.LABEL),
         )
     )
-    received = Table.grid(padding=(0, 1))
-    received.add_column(no_wrap=True)
-    received.add_column(overflow="fold")
-    _headers(received, exchange.headers)
-    parts.append(received)
+    parts.append(_headers(exchange.headers))
     if exchange.envelope is not None and exchange.code is not None:
         parts.append(code_text(exchange.code, exchange.message))
     if exchange.error:

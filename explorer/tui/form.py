@@ -34,9 +34,11 @@ class KeyInput(Input):
     """A masked input that keeps a pasted multi-line PEM (line breaks become spaces)."""
 
     def _on_paste(self, event: events.Paste) -> None:
+        # prevent_default: Input's own handler (first line only) must not run after this one.
+        event.prevent_default()
+        event.stop()
         if event.text:
             self.insert_text_at_cursor(" ".join(event.text.split()))
-        event.stop()
 
 
 class Form(VerticalScroll):
@@ -60,11 +62,14 @@ class Form(VerticalScroll):
         text-style: bold;
         margin-top: 1;
     }
+    Form .section.-first {
+        margin-top: 0;
+    }
     Form .row {
         height: auto;
     }
     Form .row > Label {
-        width: 12;
+        width: 11;
         color: $text-muted;
         padding-top: 0;
     }
@@ -83,7 +88,7 @@ class Form(VerticalScroll):
     }
     Form .hint {
         color: $text-muted;
-        margin-left: 12;
+        margin-left: 11;
         height: auto;
     }
     Form .hint.-empty {
@@ -108,7 +113,7 @@ class Form(VerticalScroll):
 
     def __init__(self, *, endpoint: str | None = None, id: str = "form") -> None:
         super().__init__(id=id)
-        self.border_title = "request"
+        self.border_title = "mp-explorer · request"
         self._initial_endpoint = endpoint
         # The initial value is applied by the app (after its own prefill), never by a late Changed.
         self._applied_endpoint: str | None = endpoint
@@ -120,7 +125,7 @@ class Form(VerticalScroll):
         return Horizontal(Label(label), widget, classes="row")
 
     def compose(self) -> ComposeResult:
-        yield Static("target", classes="section")
+        yield Static("target", classes="section -first")
         yield self._row("base URL", Input(id="target", compact=True, placeholder="https://dip-cb.binanceapi.com"))
         yield Static("", id="target-hint", classes="hint -empty")
         yield self._row("timeout s", Input(id="timeout", compact=True, value="10"))
