@@ -215,3 +215,33 @@ async def test_decryption_without_a_private_key_says_so(sandbox: Any) -> None:
         await pilot.pause()
         await send_and_wait(app, pilot)
         assert "cannot decrypt userData: no private key" in pane_text(app, "decrypted")
+
+
+async def test_ctrl_t_mints_through_the_sandbox_route_when_only_its_url_is_known(sandbox: Any) -> None:
+    # As with `mp-explorer sandbox` in another terminal and `--base-url http://127.0.0.1:PORT`.
+    app = app_for(
+        sandbox.base_url,
+        app_id=sandbox.app_id,
+        access_key_id=sandbox.access_key_id,
+        secret_key=sandbox.secret_key,
+        private_key=str(sandbox.private_key_path),
+        ts=None,
+        clock=signing.now_ts,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.minted is not None and app.form.value("data-token") == app.minted["dataToken"]
+        assert "expires in" in str(app.query_one("#data-token-ttl").render())
+        await send_and_wait(app, pilot)
+        assert app.minted["openId"] in pane_text(app, "decrypted")
+
+
+async def test_ctrl_t_against_a_real_target_explains_instead_of_calling_it() -> None:
+    app = app_for("https://dip-cb.binanceapi.com")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.minted is None
+        assert any("bn.getUserOpenId" in n.message for n in app._notifications)

@@ -144,7 +144,9 @@ class ExplorerApp(App[None]):
         """Recompute every stage from the form and render it."""
         now = self.settings.clock()
         ts = None if self.ts_pinned else now
-        if not self.ts_pinned:
+        ts_input = self.form.query_one("#ts")
+        if not self.ts_pinned and self.focused is not ts_input:
+            # Never overwrite the field while someone may be typing in it (typing pins it).
             self.form.set_value("ts", str(now), quiet=True)
         state = self.form.state()
         # A pinned token is verified at its own ts, so it shows whether it is internally sound.
@@ -240,8 +242,11 @@ class ExplorerApp(App[None]):
             self.form.set_hint("data-token-ttl", text, level=level)
 
     def action_mint_token(self) -> None:
-        if self.sandbox is None and not self.form.value("target"):
-            self.notify("no sandbox: data tokens come from the mini program", severity="warning")
+        if self.sandbox is None and not sandbox_link.is_loopback_url(self.form.value("target")):
+            # A real target mints nothing: data tokens come from bn.getUserOpenId in the Binance app.
+            self.notify(
+                "no sandbox here: data tokens come from the mini program (bn.getUserOpenId)", severity="warning"
+            )
             return
         self._mint_worker(self.sandbox, self.form.value("target"), self.form.value("app-id"))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ def mint(handle: Any, *, base_url: str = "", app_id: str = "", scope: str = "ope
     if not isinstance(answer, dict) or "dataToken" not in answer:
         raise ValueError(f"{url} answered without a dataToken")
     return answer
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for http(s)://127.x, localhost or [::1]: a sandbox run with `mp-explorer sandbox`."""
+    host = urlsplit(url.strip()).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def expires_at_seconds(value: Any) -> int | None:
