@@ -10,8 +10,8 @@ from __future__ import annotations
 import errno
 import socket
 import threading
+import time
 from pathlib import Path
-from typing import Any
 
 import uvicorn
 
@@ -66,13 +66,18 @@ class SandboxHandle:
     """A running sandbox: where it listens, the app it serves (secret included), its state."""
 
     def __init__(
-        self, server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, app: SandboxAppConfig, state: Any
+        self,
+        server: uvicorn.Server,
+        thread: threading.Thread,
+        sock: socket.socket,
+        app: SandboxAppConfig,
+        state: SandboxState,
     ) -> None:
         self._server = server
         self._thread = thread
         self._socket = sock
         self.app = app
-        self.state: SandboxState = state
+        self.state = state
         host, port = sock.getsockname()[:2]
         self.host: str = host
         self.port: int = port
@@ -149,11 +154,9 @@ def start_background(
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mp-explorer-sandbox", daemon=True)
     thread.start()
     handle = SandboxHandle(server, thread, sock, app, state)
-    ready = threading.Event()
-    while not server.started and thread.is_alive():
-        ready.wait(0.005)
-        if not thread.is_alive():
-            break
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.002)
     if not server.started:
         handle.stop()
         raise SandboxError(f"the sandbox did not start on {host}:{handle.port}")

@@ -12,6 +12,7 @@ import hashlib
 import secrets
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -228,8 +229,6 @@ class SandboxState:
     # --- files ------------------------------------------------------------------------------
 
     def add_file(self, app: AppState, filename: str, content_type: str, content: bytes) -> StoredFile:
-        import uuid
-
         stored = StoredFile(
             file_id=str(uuid.uuid4()),
             filename=filename,
