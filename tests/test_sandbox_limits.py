@@ -9,6 +9,8 @@ import socket
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from explorer import client, crypto, signing
 from explorer.sandbox import state as state_module
@@ -199,3 +201,54 @@ def test_signed_through_client_send_still_fine_after_abuse(sandbox: SandboxHandl
     request = spec(sandbox, "GET", "/users", (("openId", "x"),))
     assert client.send(wire(sandbox, request)).code == "900001"
     assert signing.HEADER_NAME in dict(wire(sandbox, request).headers)
+
+
+_segments = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_path_parts = st.lists(
+    st.one_of(st.sampled_from(["skus", "files", "upload", "users", "..", ".", "%2F", ""]), _segments), max_size=4
+)
+_json_bodies = st.builds(
+    lambda value: json.dumps(value).encode(), st.dictionaries(_segments, st.integers() | _segments, max_size=4)
+)
+_content_types = st.sampled_from([None, "application/json", "multipart/form-data; boundary=x", "text/plain", "a/b;;;"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    rest=_path_parts,
+    query=st.lists(st.tuples(_segments, _segments), max_size=4),
+    body=st.one_of(st.binary(max_size=300), _json_bodies),
+    content_type=_content_types,
+    signed=st.booleans(),
+)
+def test_fuzzed_requests_always_answer_an_envelope(
+    sandbox: SandboxHandle, method, rest, query, body, content_type, signed
+) -> None:
+    from explorer.request import wire_path, wire_query
+
+    path = f"/mp-api/v1/apps/{sandbox.app_id}/" + "/".join(rest)
+    headers = {"content-type": content_type} if content_type else {}
+    if signed:
+        try:
+            signature = signing.sign(
+                method=method,
+                path=path,
+                query=query,
+                body=body,
+                access_key_id=sandbox.access_key_id,
+                secret_key=sandbox.secret_key,
+            )
+            headers[signature.header_name] = signature.header_value
+        except signing.SigningInputError:
+            pass
+    try:
+        url = sandbox.base_url + wire_path(path) + ("?" + wire_query(query) if query else "")
+    except signing.SigningInputError:
+        return
+    response = httpx.request(method, url, content=body, headers=headers)
+    envelope = response.json()
+    assert response.status_code < 500, envelope
+    if "code" in envelope:
+        assert len(envelope["code"]) == 6 and envelope["code"].isdigit()
+        assert envelope["success"] is (envelope["code"] == "000000")
