@@ -54,12 +54,13 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _url_host(host: str, family: int) -> str:
-    if host in ("0.0.0.0", ""):
+def _url_host(address: str, family: int) -> str:
+    """The host part of a URL that reaches a bound address (wildcards become loopback)."""
+    if address in ("0.0.0.0", ""):
         return "127.0.0.1"
-    if host == "::":
+    if address == "::":
         return "[::1]"
-    return f"[{host}]" if family == socket.AF_INET6 else host
+    return f"[{address}]" if family == socket.AF_INET6 else address
 
 
 class SandboxHandle:
@@ -149,6 +150,8 @@ def start_background(
         ws="none",
         h11_max_incomplete_event_size=H11_MAX_INCOMPLETE_EVENT_SIZE,
         server_header=False,
+        # stop() must return promptly even with a client still connected.
+        timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mp-explorer-sandbox", daemon=True)
