@@ -136,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
     from explorer.sandbox.runner import SandboxError, is_loopback, start_background
 
     app = _user_app(args)
+    _log_to_stderr(requests=not args.quiet)
     if not is_loopback(args.host):
         print(
             f"warning: binding {args.host}: the sandbox is reachable from other machines; it is a test "
@@ -173,8 +174,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
         print(_banner(handle, args), file=sys.stderr, flush=True)
-        if not args.quiet:
-            _log_requests_to_stderr()
         while not stop.is_set() and handle.running:
             stop.wait(0.5)
     finally:
@@ -185,11 +184,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _log_requests_to_stderr() -> None:
-    # One line per Open API call: method, path, code, reason. No query, no headers, no secrets.
-    log = logging.getLogger("explorer.sandbox")
+def _log_to_stderr(requests: bool) -> None:
+    # uvicorn's warnings always; one line per Open API call (method, path, code, reason; no query,
+    # no headers, no secrets) unless --quiet.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    log.propagate = False
+    for name, level in (
+        ("uvicorn", logging.WARNING),
+        ("explorer.sandbox", logging.INFO if requests else logging.WARNING),
+    ):
+        log = logging.getLogger(name)
+        log.addHandler(handler)
+        log.setLevel(level)
+        log.propagate = False

@@ -8,6 +8,7 @@ with start_background() as sandbox:        # the demo app, any free port on 127.
 from __future__ import annotations
 
 import errno
+import logging
 import socket
 import threading
 import time
@@ -119,6 +120,15 @@ class SandboxHandle:
         self.stop()
 
 
+def _quiet_by_default() -> None:
+    # Embedded in the explorer, a stray stderr line would land on the screen. Without a handler of
+    # its own, Python's last-resort handler would print uvicorn's warnings; the CLI adds a real one.
+    for name in ("uvicorn", "explorer.sandbox"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+
+
 def start_background(
     *,
     app: SandboxAppConfig | None = None,
@@ -134,6 +144,7 @@ def start_background(
     `app=None` serves the demo app from `data_dir` (default: MP_EXPLORER_HOME or the user data
     dir), creating its keys on first use. Raises SandboxError when the address cannot be bound.
     """
+    _quiet_by_default()
     if app is None:
         app = load_or_create_demo_app(data_dir).config()
     settings = SandboxSettings(ts_window=ts_window, data_token_ttl=data_token_ttl, file_check_delay=file_check_delay)
@@ -144,6 +155,8 @@ def start_background(
         build_app(state),
         lifespan="off",
         log_level="warning",
+        # Leave the process's logging alone (the explorer draws the terminal); see _quiet_by_default.
+        log_config=None,
         access_log=False,
         http="h11",
         loop="asyncio",
