@@ -67,6 +67,24 @@ def code_text(code: str | None, message: str | None) -> Text:
     return text
 
 
+def summary(exchange: Any) -> Text:
+    """One line on top: the status, the time, and the envelope's code (or the failure)."""
+    if exchange.status is None:
+        return Text.assemble(("✗ ", render.ERROR), (f"{exchange.error_kind}: {exchange.error}", render.ERROR))
+    ok = 200 <= exchange.status < 300
+    text = Text.assemble(
+        (f"HTTP {exchange.status}", RECEIVED if ok else render.ERROR),
+        (f" · {exchange.elapsed * 1000:.0f} ms · ", render.LABEL),
+    )
+    if exchange.code is not None:
+        meaning = ENVELOPE_CODES.get(exchange.code, "not a documented code")
+        style = render.OK if exchange.code == "000000" else render.ERROR
+        text.append(f"code {exchange.code} ({meaning})", style=style)
+    elif exchange.error:
+        text.append(f"{exchange.error_kind}: {exchange.error}", style=render.ERROR)
+    return text
+
+
 def sending_view(method: str, url: str) -> RenderableType:
     return Text.assemble(("→ ", SENT), (f"{method} {url}", SENT), ("\nsending…", render.NOTE))
 
@@ -74,7 +92,8 @@ def sending_view(method: str, url: str) -> RenderableType:
 def raw_view(exchange: Any) -> RenderableType:
     """The request as sent (httpx's own headers included) and everything that came back."""
     wire = exchange.request
-    parts: list[RenderableType] = [Text.assemble(("→ ", SENT), (f"{wire.method} {wire.url}", SENT))]
+    parts: list[RenderableType] = [summary(exchange), Text("")]
+    parts.append(Text.assemble(("→ ", SENT), (f"{wire.method} {wire.url}", SENT)))
     parts.append(_headers(exchange.sent_headers or list(wire.headers)))
     if wire.body:
         parts.append(Text(f"body: {len(wire.body)} bytes (the bytes that were hashed)", style=render.LABEL))
@@ -82,10 +101,11 @@ def raw_view(exchange: Any) -> RenderableType:
         parts.append(Text(f"✗ {exchange.error_kind}: {exchange.error}", style=render.ERROR))
         parts.append(Text(f"after {exchange.elapsed * 1000:.0f} ms", style=render.LABEL))
         return Group(*parts)
+    status_style = RECEIVED if 200 <= exchange.status < 300 else render.ERROR
     parts.append(
         Text.assemble(
-            ("← ", RECEIVED),
-            (f"{exchange.status} {exchange.reason}", RECEIVED),
+            ("← ", status_style),
+            (f"{exchange.status} {exchange.reason}", status_style),
             (f"  {exchange.http_version}  {exchange.elapsed * 1000:.0f} ms", render.LABEL),
         )
     )
@@ -106,21 +126,16 @@ def diff_view(ours: str, theirs: str) -> RenderableType:
     table.add_column(overflow="fold")
     for label, text in (("ours", ours), ("sandbox", theirs)):
         table.add_row(label, _marked(text, index))
-    parts: list[RenderableType] = [table]
     if index is None:
-        parts.append(Text("the canonical requests are identical", style=render.OK))
-    else:
-        line = ours.count("\n", 0, index) + 1
-        column = index - (ours.rfind("\n", 0, index) + 1) + 1
-        ours_char = _describe_char(ours, index)
-        theirs_char = _describe_char(theirs, index)
-        parts.append(
-            Text(
-                f"first difference at character {index} (line {line}, column {column}): "
-                f"ours {ours_char}, sandbox {theirs_char}",
-                style=render.ERROR,
-            )
-        )
+        return Group(Text("the canonical requests are identical", style=render.OK), table)
+    line = ours.count("\n", 0, index) + 1
+    column = index - (ours.rfind("\n", 0, index) + 1) + 1
+    message = Text(
+        f"first difference at character {index} (line {line}, column {column}): "
+        f"ours {_describe_char(ours, index)}, sandbox {_describe_char(theirs, index)}",
+        style=render.ERROR,
+    )
+    parts: list[RenderableType] = [message, table]
     return Group(*parts)
 
 

@@ -75,10 +75,11 @@ The timestamp follows the clock unless pinned (`ctrl+g`, or type a value, or `--
 A secret key under 32 bytes still signs; HS256 recommends 32, so a note says so.
 
 {inputs}```
-header   {{"alg": "HS256", "typ": "JWT"}}
-payload  {{"iss": "testAccessKey", "dig": "{sig.digest[:16]}…", "ts": 1700000000}}
-token    {sig.token}
+header     {{"alg": "HS256", "typ": "JWT"}}
+payload    {{"iss": "testAccessKey", "dig": "{sig.digest[:16]}…", "ts": 1700000000}}
 ```
+
+token: `{sig.token}`
 """,
         "header": f"""# 4 · Header
 

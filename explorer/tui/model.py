@@ -155,6 +155,7 @@ class Stages:
 
     ts: int | None = None
     now: int = 0
+    access_key_id: str = ""
     path: str = ""
     query_pairs: list[tuple[str, str]] = field(default_factory=list)
     query_mode: str = "lines"
@@ -202,7 +203,7 @@ def compute(
     `ts` None means the ts field is read (and may be bad); `now` is the clock (for "3 y ago");
     `verify_at_ts` verifies the token at its own ts (a pinned ts) instead of at `now`.
     """
-    result = Stages(now=now)
+    result = Stages(now=now, access_key_id=state.access_key_id)
     values = placeholder_values(state)
     result.path = fill_placeholders(state.path, values)
     result.unfilled = placeholders_in(result.path)

@@ -95,7 +95,7 @@ def jwt_view(stages: Stages) -> RenderableType:
     table = grid()
     table.add_row("header", Text(_json_line(signing.JWT_HEADER), style=JWT_HEADER))
     signature = stages.signature
-    iss = signature.jwt_payload["iss"] if signature else None
+    iss = signature.jwt_payload["iss"] if signature else stages.access_key_id
     table.add_row("payload iss", _value_or_error(iss, stages.errors.get("access key id"), JWT_PAYLOAD))
     if stages.digest is not None:
         table.add_row("        dig", Text(stages.digest, style=JWT_PAYLOAD))
