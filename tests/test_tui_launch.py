@@ -116,3 +116,24 @@ async def test_flags_reach_the_form(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert app.stages.canonical_uri == "/mp-api/v1/apps/A1/users/"
         assert app.stages.ts == 1700000000 and app.ts_pinned
         assert app.stages.signature is not None
+
+
+def test_clipboard_module_imports_no_textual() -> None:
+    code = (
+        "import sys, explorer.clipboard;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'pyperclip')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_model_and_renderers_import_no_textual() -> None:
+    code = (
+        "import sys, explorer.tui.model, explorer.tui.render, explorer.tui.exchange_view, explorer.tui.settings,"
+        " explorer.tui.sandbox_link, explorer.tui.keys;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'uvicorn')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -246,3 +246,49 @@ async def test_ctrl_t_against_a_real_target_explains_instead_of_calling_it() -> 
         await pilot.pause()
         assert app.minted is None
         assert any("bn.getUserOpenId" in n.message for n in app._notifications)
+
+
+async def test_the_first_frame_does_not_wait_for_the_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from explorer.sandbox.runner import start_background
+    from explorer.tui import sandbox_link
+
+    release = threading.Event()
+
+    def slow_start(data_dir: str | None = None) -> Any:
+        release.wait(10)
+        return start_background(data_dir=tmp_path / "slow")
+
+    monkeypatch.setattr(sandbox_link, "start", slow_start)
+    app = ExplorerApp(Settings(start_sandbox=True, preload_client=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # Drawn and usable while the sandbox is still starting.
+        assert app.sandbox_starting
+        assert app.query_one("#target").placeholder == "starting sandbox…"
+        assert stage(app, "canonical").value.startswith("GET\n")
+        fill(app, method="POST")
+        await pilot.pause()
+        await pilot.pause()
+        assert stage(app, "canonical").value.startswith("POST\n")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.sandbox_starting
+        assert app.form.value("target") == app.sandbox.base_url
+    assert app.owns_sandbox and not app.sandbox.running
+
+
+async def test_a_phone_data_token_decrypts_to_the_users_phone(sandbox: Any) -> None:
+    app = ExplorerApp(Settings(sandbox=sandbox, preload_client=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        app.action_mint_token("phone")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.minted["scope"] == "phone"
+        await send_and_wait(app, pilot)
+        assert app.query_one("#response-decrypted").border_title == "decrypted"
+        phone = sandbox.state.user_for(sandbox.state.require_app(sandbox.app_id), app.minted["openId"]).phone
+        assert phone.startswith("+65") and phone in pane_text(app, "decrypted")

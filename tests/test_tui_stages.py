@@ -204,3 +204,21 @@ async def test_secrets_are_masked_until_revealed() -> None:
         assert not app.query_one("#secret-key").password
         await pilot.press("ctrl+r")
         assert app.query_one("#secret-key").password
+
+
+def test_changed_characters_are_marked_in_the_canonical_request() -> None:
+    from explorer.tui import render
+    from explorer.tui.model import FormState, compute
+
+    state = FormState(method="GET", path="/a/skus", query="page=1", access_key_id="ak", secret_key="s" * 32)
+    before = compute(state, ts=1, now=1)
+    after = compute(FormState(**{**state.__dict__, "query": "page=12"}), ts=1, now=1)
+    table = render.canonical_view(after, before).renderables[0]
+    cells = table.columns[1]._cells
+    query_cell = cells[2]
+    marked = [(span.start, span.end) for span in query_cell.spans if span.style == render.CHANGED]
+    assert marked == [(6, 7)]  # the typed '2' of page=12
+    assert not [span for span in cells[0].spans if span.style == render.CHANGED]
+    assert render.changed_span("GET", "POST") == (0, 3)
+    assert render.changed_span("abc", "ac") == (1, 2)
+    assert render.changed_span("abc", "abc") is None

@@ -241,19 +241,19 @@ class ExplorerApp(App[None]):
             text, level = sandbox_link.countdown(self.data_token_expires, self.settings.clock())
             self.form.set_hint("data-token-ttl", text, level=level)
 
-    def action_mint_token(self) -> None:
+    def action_mint_token(self, scope: str = "openid") -> None:
         if self.sandbox is None and not sandbox_link.is_loopback_url(self.form.value("target")):
             # A real target mints nothing: data tokens come from bn.getUserOpenId in the Binance app.
             self.notify(
                 "no sandbox here: data tokens come from the mini program (bn.getUserOpenId)", severity="warning"
             )
             return
-        self._mint_worker(self.sandbox, self.form.value("target"), self.form.value("app-id"))
+        self._mint_worker(self.sandbox, self.form.value("target"), self.form.value("app-id"), scope)
 
     @work(thread=True, exclusive=True, group="mint")
-    def _mint_worker(self, handle: Any, base_url: str, app_id: str) -> None:
+    def _mint_worker(self, handle: Any, base_url: str, app_id: str, scope: str) -> None:
         try:
-            minted = sandbox_link.mint(handle, base_url=base_url, app_id=app_id)
+            minted = sandbox_link.mint(handle, base_url=base_url, app_id=app_id, scope=scope)
         except Exception as exc:
             self.call_from_thread(self.notify, f"could not mint a data token: {exc}", severity="error")
             return
@@ -262,7 +262,7 @@ class ExplorerApp(App[None]):
     def _minted(self, minted: dict[str, Any]) -> None:
         self._apply_minted(minted)
         self.recompute(flash=True)
-        self.notify("minted a new data token (valid 2 minutes)")
+        self.notify(f"minted a new data token, scope {minted.get('scope', 'openid')} (valid 2 minutes)")
 
     def on_unmount(self) -> None:
         if self.owns_sandbox and self.sandbox is not None:
@@ -397,6 +397,12 @@ class ExplorerApp(App[None]):
         for what, name in COPY_TARGETS.items():
             yield SystemCommand(f"Copy {name}", f"Copy the {name} to the clipboard", lambda w=what: self.action_copy(w))
         yield SystemCommand("Mint data token", "Ask the sandbox for a new 2-minute data token", self.action_mint_token)
+        for scope in ("phone", "email"):
+            yield SystemCommand(
+                f"Mint data token ({scope})",
+                f"A data token whose userData is the user's {scope} (GetUserOpenId decrypts it)",
+                lambda s=scope: self.action_mint_token(s),
+            )
         yield SystemCommand("Pin or follow ts", "Pin the timestamp, or let it follow the clock", self.action_toggle_pin)
         yield SystemCommand(
             "Reveal or mask secrets", "Show or hide the secret and private keys", self.action_toggle_reveal

@@ -28,6 +28,7 @@ JWT_HEADER = "#ff7b72"
 JWT_PAYLOAD = "#d2a8ff"
 JWT_SIGNATURE = "#79c0ff"
 NEWLINE_MARK = "↵"
+CHANGED = "bold on #5a4200"
 
 RULES = {
     "canonical": 'Method "\\n" CanonicalURI "\\n" CanonicalQueryString "\\n" PayloadHash (no trailing newline)',
@@ -53,7 +54,31 @@ def _needs(fields: list[signing.SigningInputError], what: str) -> Text:
     return Text(f"waits for {what} (fix: {names})", style=NOTE)
 
 
-def canonical_view(stages: Stages) -> RenderableType:
+def changed_span(old: str, new: str) -> tuple[int, int] | None:
+    """The span of `new` that differs from `old` (common prefix and suffix cut), or None when equal.
+
+    A pure deletion marks the one character after it, so the eye still finds the spot.
+    """
+    if old == new:
+        return None
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    end = len(new) - suffix
+    if end <= prefix:
+        return (prefix, prefix + 1) if prefix < len(new) else None
+    return prefix, end
+
+
+_CANONICAL_ATTRS = ("method", "canonical_uri", "canonical_query", "payload_hash")
+
+
+def canonical_view(stages: Stages, previous: Stages | None = None) -> RenderableType:
+    """The four canonical lines, labelled; with `previous`, the characters that changed are marked."""
     table = grid()
     rows = (
         ("method", stages.method, "method", METHOD),
@@ -67,6 +92,10 @@ def canonical_view(stages: Stages) -> RenderableType:
             table.add_row(label, error_text(error))
             continue
         cell = Text(value or "", style=style)
+        old = getattr(previous, _CANONICAL_ATTRS[index], None) if previous is not None else None
+        span = changed_span(old, value or "") if old is not None else None
+        if span is not None:
+            cell.stylize(CHANGED, *span)
         if value == "":
             cell = Text("(empty)", style=f"italic {LABEL}")
         if index < 3:

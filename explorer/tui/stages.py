@@ -8,6 +8,7 @@ from rich.console import Console, Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static
 
 from explorer.tui import render
@@ -86,21 +87,38 @@ class StagesPanel(VerticalScroll):
     }
     """
 
+    def __init__(self, *, id: str = "stages") -> None:
+        super().__init__(id=id)
+        self._shown: Stages | None = None
+        self._unmark_timer: Timer | None = None
+
     def compose(self) -> ComposeResult:
         hints = {"canonical": "f3 copy", "digest": "f4 copy", "jwt": "ctrl+y copy token", "header": "f2 copy"}
         for stage, title in STAGES:
             yield StageView(stage, title, copy_hint=hints[stage])
 
     def show(self, stages: Stages, *, flash: bool) -> None:
+        """Render every stage; on an edit (`flash`), mark what changed for FLASH_SECONDS."""
+        previous = self._shown if flash else None
+        self._shown = stages
         views = {view.stage: view for view in self.query(StageView)}
         views["canonical"].show(
-            render.canonical_view(stages),
+            render.canonical_view(stages, previous),
             stages.canonical_request or "",
             broken=bool(stages.canonical_errors),
             flash=flash,
         )
+        if previous is not None:
+            if self._unmark_timer is not None:
+                self._unmark_timer.stop()
+            self._unmark_timer = self.set_timer(FLASH_SECONDS, lambda: self._unmark(stages))
         views["digest"].show(render.digest_view(stages), stages.digest or "", broken=stages.digest is None, flash=flash)
         token = stages.signature.token if stages.signature else ""
         views["jwt"].show(render.jwt_view(stages), token, broken=not token, flash=flash)
         header = stages.signature.header_line if stages.signature else ""
         views["header"].show(render.header_view(stages), header, broken=not header, flash=flash)
+
+    def _unmark(self, stages: Stages) -> None:
+        if self._shown is stages:
+            view = self.query_one("#stage-canonical", StageView)
+            view.show(render.canonical_view(stages), view.value, broken=view.has_class("-broken"), flash=False)
