@@ -392,11 +392,19 @@ def test_unreadable_files(cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
         assert "\xff" not in r.err and "secret" not in r.err.split(":", 2)[-1].replace("secret-key", "")
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root reads any file")
-def test_permission_denied(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_permission_denied(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     locked = tmp_path / "locked"
     locked.write_text("x")
     locked.chmod(0)
+    real_open = open
+
+    def deny(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Root reads any file, so the refusal a normal user would get is made here.
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("explorer.commands._inputs.open", deny, raising=False)
     r = cli("sign", "--path", "/a", *CREDS, "--body-file", str(locked))
     assert r.code == 2 and "permission denied" in r.err
 
