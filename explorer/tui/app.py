@@ -20,20 +20,13 @@ from textual.widgets import Footer
 from explorer import clipboard
 from explorer.request import wire_request
 from explorer.tui import sandbox_link
+from explorer.tui.copying import COPY_TARGETS, copy_text
 from explorer.tui.form import Form
 from explorer.tui.keys import KeyStatus, load_key
 from explorer.tui.model import FIELD_STAGE, Stages, compute, parse_timeout
 from explorer.tui.response import Pane, ResponsePanel
 from explorer.tui.settings import Settings
 from explorer.tui.stages import StagesPanel, StageView
-
-COPY_TARGETS: dict[str, str] = {
-    "token": "token",
-    "header": "header line",
-    "canonical": "canonical request",
-    "digest": "digest",
-    "curl": "curl command",
-}
 
 
 class ExplorerApp(App[None]):
@@ -130,12 +123,16 @@ class ExplorerApp(App[None]):
             "ts": str(s.ts if s.ts is not None else s.clock()),
         }
         if s.endpoint:
-            form.apply_endpoint(s.endpoint)
+            # Quiet: the first frame shows the stages without a flash (snapshots stay stable).
+            form.apply_endpoint(s.endpoint, quiet=True)
         for field_id, value in values.items():
             if value is not None:
                 form.set_value(field_id, value, quiet=True)
         if not s.sandbox_mode:
-            form.set_hint("target-hint", "a real target: requests leave this machine" if s.base_url else "")
+            if s.base_url and sandbox_link.is_loopback_url(s.base_url):
+                form.set_hint("target-hint", "a loopback target")
+            elif s.base_url:
+                form.set_hint("target-hint", "a real target: requests leave this machine", level="warning")
         self._show_ts_mode()
 
     # --- the one flow: form -> stages -----------------------------------------------------------
@@ -227,7 +224,7 @@ class ExplorerApp(App[None]):
         if minted is not None:
             self._apply_minted(minted)
         self._refresh_key_status()
-        self.recompute(flash=True)
+        self.recompute(flash=False)
         if self.send_when_ready:
             self.send_when_ready = False
             self.run_send()
@@ -326,24 +323,8 @@ class ExplorerApp(App[None]):
     # --- copy ----------------------------------------------------------------------------------
 
     def copy_text(self, what: str) -> str | None:
-        """The text a copy target stands for, or None when the stages cannot make it yet."""
-        stages = self.stages
-        signature = stages.signature
-        if what == "canonical":
-            return stages.canonical_request
-        if what == "digest":
-            return stages.digest
-        if signature is None:
-            return None
-        if what == "token":
-            return signature.token
-        if what == "header":
-            return signature.header_line
-        if what == "curl" and stages.spec is not None and stages.base_url is not None:
-            from explorer.export import curl_command
-
-            return curl_command(wire_request(stages.spec, signature, stages.base_url))
-        return None
+        """The text a copy target stands for now (see copying.copy_text)."""
+        return copy_text(self.stages, what)
 
     def action_copy(self, what: str) -> None:
         text = self.copy_text(what)

@@ -216,19 +216,20 @@ class Form(VerticalScroll):
         hint.set_class(level == "error", "-error")
         hint.set_class(level == "warning", "-warning")
 
-    def apply_endpoint(self, name: str) -> None:
-        """Fill method, path template, query and body from an endpoint."""
+    def apply_endpoint(self, name: str, *, quiet: bool = False) -> None:
+        """Fill method, path template, query and body from an endpoint (`quiet`: no Edited follows)."""
         endpoint = find(name)
         self._applied_endpoint = endpoint.name
         select = self.query_one("#endpoint", Select)
         if select.value != endpoint.name:
             with select.prevent(Select.Changed):
                 select.value = endpoint.name
-        self.set_value("method", endpoint.method)
-        self.set_value("path", endpoint.path_template)
-        self.set_value("query", "\n".join(f"{n}={v}" for n, v in endpoint.query))
-        self.set_value("body", endpoint.body)
-        self._schedule("endpoint")
+        self.set_value("method", endpoint.method, quiet=quiet)
+        self.set_value("path", endpoint.path_template, quiet=quiet)
+        self.set_value("query", "\n".join(f"{n}={v}" for n, v in endpoint.query), quiet=quiet)
+        self.set_value("body", endpoint.body, quiet=quiet)
+        if not quiet:
+            self._schedule("endpoint")
 
     def set_masked(self, masked: bool) -> None:
         for field_id in SECRET_FIELDS:
