@@ -11,7 +11,7 @@ import pytest
 
 from explorer import clipboard
 from explorer.tui.help import HelpScreen, topic_text
-from tests.tui_support import SECRET, SIZE, app_for
+from tests.tui_support import SECRET, SIZE, app_for, fill
 
 OSC52_PREFIX = "\x1b]52;c;"
 
@@ -201,3 +201,31 @@ async def test_a_pasted_multiline_pem_loads_and_stays_masked(passphrase: str | N
             await pilot.pause()
             await pilot.pause()
             assert str(app.query_one("#private-key-status").render()).startswith("RSA 1024-bit")
+
+
+async def test_a_crash_report_never_prints_the_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from explorer.tui import app as app_module
+
+    def broken_compute(state: Any, **kwargs: Any) -> Any:
+        secret_key = state.secret_key  # a local holding the secret, as in the signing code
+        raise RuntimeError(f"boom ({len(secret_key)} bytes)")
+
+    app = app_for()
+    monkeypatch.setattr(app, "_print_error_renderables", lambda: None)  # keep the report to read it
+    with pytest.raises(RuntimeError, match="boom"):  # run_test re-raises the crash on the way out
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            monkeypatch.setattr(app_module, "compute", broken_compute)
+            fill(app, method="POST")
+            await pilot.pause()
+            await pilot.pause()
+    console = Console(file=io.StringIO(), width=200)
+    for renderable in app._exit_renderables:
+        console.print(renderable)
+    report = console.file.getvalue()
+    assert "boom (32 bytes)" in report
+    assert SECRET not in report

@@ -72,6 +72,17 @@ class ExplorerApp(App[None]):
         self.last_exchange: Any = None
         self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
 
+    def _fatal_error(self) -> None:
+        # Textual's crash report shows every frame's locals, which would print the secret key to
+        # the terminal (and into bug reports); show the traceback without them.
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
