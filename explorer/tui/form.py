@@ -147,7 +147,7 @@ class Form(VerticalScroll):
         yield Static("credentials", classes="section")
         yield self._row("app id", Input(id="app-id", compact=True))
         yield self._row("access key", Input(id="access-key-id", compact=True, placeholder="access key id (iss)"))
-        yield self._row("secret key", KeyInput(id="secret-key", compact=True, password=True))
+        yield self._row("secret key", Input(id="secret-key", compact=True, password=True))
         yield Static("", id="secret-hint", classes="hint -empty")
         yield self._row("data token", Input(id="data-token", compact=True, placeholder="openData of GetUserOpenId"))
         yield Static("", id="data-token-ttl", classes="hint -empty")
@@ -158,7 +158,7 @@ class Form(VerticalScroll):
             "private key", KeyInput(id="private-key", compact=True, password=True, placeholder="path or pasted PEM")
         )
         yield Static("", id="private-key-status", classes="hint -empty")
-        yield self._row("passphrase", KeyInput(id="passphrase", compact=True, password=True, placeholder="if any"))
+        yield self._row("passphrase", Input(id="passphrase", compact=True, password=True, placeholder="if any"))
 
     # --- reading and writing ------------------------------------------------------------------
 
