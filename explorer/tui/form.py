@@ -69,7 +69,7 @@ class Form(VerticalScroll):
         height: auto;
     }
     Form .row > Label {
-        width: 11;
+        width: 12;
         color: $text-muted;
         padding-top: 0;
     }
@@ -88,7 +88,7 @@ class Form(VerticalScroll):
     }
     Form .hint {
         color: $text-muted;
-        margin-left: 11;
+        margin-left: 12;
         height: auto;
     }
     Form .hint.-empty {
