@@ -69,7 +69,7 @@ class Form(VerticalScroll):
         height: auto;
     }
     Form .row > Label {
-        width: 12;
+        width: 11;
         color: $text-muted;
         padding-top: 0;
     }
@@ -88,7 +88,7 @@ class Form(VerticalScroll):
     }
     Form .hint {
         color: $text-muted;
-        margin-left: 12;
+        margin-left: 11;
         height: auto;
     }
     Form .hint.-empty {
@@ -155,7 +155,9 @@ class Form(VerticalScroll):
         yield Static("", id="ts-mode", classes="hint -empty")
         yield Static("decryption", classes="section")
         yield self._row(
-            "private key", KeyInput(id="private-key", compact=True, password=True, placeholder="path or pasted PEM")
+            # "private key" would fill the 11-column label and touch its field.
+            "RSA key",
+            KeyInput(id="private-key", compact=True, password=True, placeholder="private key: path or pasted PEM"),
         )
         yield Static("", id="private-key-status", classes="hint -empty")
         yield self._row("passphrase", Input(id="passphrase", compact=True, password=True, placeholder="if any"))
