@@ -1,0 +1,146 @@
+"""The real `mp-explorer` command in a real terminal (tmux): launch, send, copy, help, a bad field.
+
+Without tmux these tests fail (with how to install it): they are the only check that the
+installed console command starts, draws and answers keys in a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests import tmux_harness
+from tests.tmux_harness import TmuxSession, column, squash, styled_row
+
+STAGE_TITLES = ("1 · canonical request", "2 · digest", "3 · JWT", "4 · header")
+OPENID = re.compile(r"\b[0-9a-f]{32}\b")
+
+
+def stages_drawn(screen: str) -> bool:
+    return all(title in screen for title in STAGE_TITLES)
+
+
+def vector_args(vector: dict) -> list[str]:
+    return [
+        "--ts", str(vector["ts"]),
+        "--base-url", "http://127.0.0.1:9",
+        "--app-id", "ozSQnakAm7apa6ew7crPYd",
+        "--access-key-id", vector["access_key_id"],
+        "--secret-key", vector["secret_key"],
+        "--data-token", "abc123",
+        "--endpoint", "GetUserOpenId",
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def open_data_vector(vectors: dict) -> dict:
+    vector = next(v for v in vectors["signing"] if v["name"] == "get-open-data")
+    assert vector["path"] == "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/user-open-data"
+    assert vector["query"] == [["openData", "abc123"]]
+    return vector
+
+
+def test_tmux_is_installed() -> None:
+    # Fails (not skips) on a machine without tmux, with the install command in the message.
+    assert tmux_harness.tmux_path()
+    assert tmux_harness.console_command().exists(), "mp-explorer is not installed in this venv (pip install -e .)"
+
+
+def test_missing_tmux_is_a_clear_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tmux_harness.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match=r"tmux is not installed.*apt-get install -y tmux"):
+        tmux_harness.tmux_path()
+
+
+def test_launch_with_no_args_then_ctrl_s_decrypts_a_sandbox_users_openid(home: Path) -> None:
+    with TmuxSession.start([], home=home) as term:
+        screen = term.wait_for(lambda s: stages_drawn(s) and "embedded sandbox · app" in s, what="the sandbox ready")
+        base_url = re.search(r"base URL\s+(http://127\.0\.0\.1:\d+)", screen)
+        app_id = re.search(r"app id\s+(\S+)", screen)
+        assert base_url and app_id, screen
+        demo = json.loads((home / "sandbox" / "demo-app.json").read_text(encoding="utf-8"))
+        assert app_id.group(1) == demo["app_id"]  # the demo app made in MP_EXPLORER_HOME, nowhere else
+
+        term.keys("C-s")
+        screen = term.wait_for("raw · 200", what="the response")
+        decrypted = column(screen, 2, separator="\n")
+        assert "RSA PKCS#1 v1.5" in decrypted, screen
+        shown = OPENID.findall(decrypted)
+        assert len(shown) == 1, screen
+
+        with urllib.request.urlopen(f"{base_url.group(1)}/sandbox/v1/apps/{app_id.group(1)}/users", timeout=5) as r:
+            users = json.load(r)["users"]
+        assert shown[0] in [user["openId"] for user in users]
+
+
+def test_the_vectors_inputs_show_its_canonical_request_digest_and_token(home: Path, open_data_vector: dict) -> None:
+    expected = open_data_vector["expected"]
+    with TmuxSession.start(vector_args(open_data_vector), home=home) as term:
+        screen = term.wait_for(lambda s: stages_drawn(s) and expected["digest"] in s, what="the vector's digest")
+        method, uri, query, payload_hash = expected["canonical_request"].split("\n")
+        assert re.search(rf"method\s+{method}↵", screen), screen
+        assert re.search(rf"canonical URI\s+{re.escape(uri)}↵", screen), screen
+        assert re.search(rf"canonical query\s+{re.escape(query)}↵", screen), screen
+        assert re.search(rf"payload hash\s+{payload_hash}\s", screen), screen
+        # The token wraps inside the header stage: rejoin the right-hand column.
+        assert expected["token"] in squash(column(screen, 1)), screen
+        assert not list(home.iterdir()), "a --base-url launch must not create the sandbox's demo app"
+
+
+def test_ctrl_y_copies_the_token_through_osc52(home: Path, open_data_vector: dict) -> None:
+    token = open_data_vector["expected"]["token"]
+    with TmuxSession.start(vector_args(open_data_vector), home=home) as term:
+        screen = term.wait_for(lambda s: stages_drawn(s) and open_data_vector["expected"]["digest"] in s)
+        assert token in squash(column(screen, 1))
+        assert term.buffer() is None
+        term.wait_interactive()
+        term.keys("C-y")
+        assert term.wait_for_buffer() == token
+        term.wait_for("copied token via terminal (OSC 52)")
+
+
+def test_f1_opens_help_and_escape_closes_it(home: Path, open_data_vector: dict) -> None:
+    with TmuxSession.start(vector_args(open_data_vector), home=home) as term:
+        term.wait_for(stages_drawn)
+        assert "escape closes" not in term.screen()
+        term.wait_interactive()  # presses F1 and escape until they answer
+        term.keys("F1")
+        screen = term.wait_for("escape closes", what="the help screen")
+        assert "Canonical request" in screen and "Rule:" in screen
+        term.keys("Escape")
+        screen = term.wait_for(lambda s: "escape closes" not in s and stages_drawn(s), what="help closed")
+        assert "Rule:" not in screen
+
+
+def test_a_bad_method_names_the_field_in_the_stages_and_the_app_keeps_going(home: Path, open_data_vector: dict) -> None:
+    with TmuxSession.start(vector_args(open_data_vector), home=home) as term:
+        term.wait_for(stages_drawn)
+        term.wait_interactive()
+        row = r"^│ method +GET "  # the form's method field (the label column may be a cell wider)
+        unfocused = term.styled_line(row)
+        term.keys("Tab")  # endpoint -> method; the input selects its text on focus
+        # Focus shows only in colour; keys typed before it lands would go to the endpoint.
+        term.wait_for(lambda s: styled_row(s, row) not in (None, unfocused), styled=True, what="focus on method")
+        term.type("G E T")
+        screen = term.wait_for("✗ method:", what="the method error in the canonical stage")
+        assert "'G E T' is not an HTTP method" in screen
+        assert "waits for the canonical request (fix: method)" in screen
+        assert open_data_vector["expected"]["digest"] not in screen
+        # Still running and still recomputing: clear the field, type a good verb.
+        term.keys("C-u")
+        term.wait_for("✗ method: is empty", what="the cleared method")  # typed at once, POST is sometimes lost
+        term.type("POST")
+        screen = term.wait_for(lambda s: re.search(r"method\s+POST↵", s) is not None, what="POST in the stage")
+        assert "✗ method" not in screen
+        assert not term.pane_dead()
