@@ -222,3 +222,23 @@ def test_changed_characters_are_marked_in_the_canonical_request() -> None:
     assert render.changed_span("GET", "POST") == (0, 3)
     assert render.changed_span("abc", "ac") == (1, 2)
     assert render.changed_span("abc", "abc") is None
+
+
+async def test_the_target_hint_says_where_requests_go_or_why_they_cannot() -> None:
+    app = app_for("http://127.0.0.1:9")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def hint() -> str:
+            return str(app.query_one("#target-hint").render())
+
+        assert hint() == "a loopback target"
+        fill(app, target="ftp://example.test")
+        await pilot.pause()
+        await pilot.pause()
+        assert hint().startswith("✗ base URL: 'ftp://example.test' is not http(s)://host")
+        assert app.query_one("#target-hint").has_class("-error")
+        fill(app, target="https://dip-cb.binanceapi.com")
+        await pilot.pause()
+        await pilot.pause()
+        assert hint() == "a real target: requests leave this machine"

@@ -63,7 +63,8 @@ class ExplorerApp(App[None]):
         self.masked = self.settings.masked
         self.key_status = KeyStatus()
         self.sandbox: Any = self.settings.sandbox
-        self.sandbox_starting = False
+        self.sandbox_starting = self.settings.sandbox_mode  # until the handle's credentials are in
+        self.sandbox_error: str | None = None
         self.owns_sandbox = False
         self.send_when_ready = False
         self.data_token_expires: int | None = None
@@ -106,12 +107,9 @@ class ExplorerApp(App[None]):
         self.call_after_refresh(self._refresh_key_status)
         self.set_interval(1.0, self._tick, name="clock")
         if self.sandbox is not None:
-            self.sandbox_starting = True
             self._connect_sandbox(self.sandbox, start=False)
         elif self.settings.start_sandbox:
-            self.sandbox_starting = True
             self.form.query_one("#target").placeholder = "starting sandbox…"  # type: ignore[attr-defined]
-            self.form.set_hint("target-hint", "starting the embedded sandbox…", level="warning")
             self.call_after_refresh(self._connect_sandbox, None, start=True)
         if self.settings.preload_client:
             self.call_after_refresh(self._preload_client)
@@ -139,11 +137,6 @@ class ExplorerApp(App[None]):
         for field_id, value in values.items():
             if value is not None:
                 form.set_value(field_id, value, quiet=True)
-        if not s.sandbox_mode:
-            if s.base_url and sandbox_link.is_loopback_url(s.base_url):
-                form.set_hint("target-hint", "a loopback target")
-            elif s.base_url:
-                form.set_hint("target-hint", "a real target: requests leave this machine", level="warning")
         self._show_ts_mode()
 
     # --- the one flow: form -> stages -----------------------------------------------------------
@@ -164,7 +157,23 @@ class ExplorerApp(App[None]):
         self.form.set_hint("path-hint", f"→ {path_hint}" if path_hint else "")
         note = self.stages.secret_note
         self.form.set_hint("secret-hint", note or "", level="warning" if note else "")
+        target_hint, target_level = self._target_hint(state.target)
+        self.form.set_hint("target-hint", target_hint, level=target_level)
         return self.stages
+
+    def _target_hint(self, target: str) -> tuple[str, str]:
+        """(text, level) under the base URL: where requests go, or why they cannot."""
+        if self.sandbox_starting:
+            return "starting the embedded sandbox…", "warning"
+        if self.sandbox_error and not target:
+            return self.sandbox_error, "error"
+        if self.stages.target_error is not None:
+            return f"✗ {self.stages.target_error}", "error"
+        if self.sandbox is not None and target.rstrip("/") == str(self.sandbox.base_url).rstrip("/"):
+            return f"embedded sandbox · app {self.sandbox.app_id}", ""
+        if sandbox_link.is_loopback_url(target):
+            return "a loopback target", ""
+        return "a real target: requests leave this machine", "warning"
 
     @on(Form.Edited)
     def _form_edited(self, event: Form.Edited) -> None:
@@ -216,7 +225,8 @@ class ExplorerApp(App[None]):
             self.send_when_ready = False
             self.notify(f"not sent: the sandbox did not start ({exc})", severity="error")
         self.form.query_one("#target").placeholder = "https://dip-cb.binanceapi.com"  # type: ignore[attr-defined]
-        self.form.set_hint("target-hint", f"sandbox did not start: {type(exc).__name__}: {exc}", level="error")
+        self.sandbox_error = f"sandbox did not start: {type(exc).__name__}: {exc}"
+        self.recompute(flash=False)
 
     def _sandbox_ready(self, handle: Any, creds: sandbox_link.Credentials, minted: dict[str, Any] | None) -> None:
         self.sandbox = handle
@@ -231,7 +241,6 @@ class ExplorerApp(App[None]):
         ):
             if given is None:
                 form.set_value(field_id, value, quiet=True)
-        form.set_hint("target-hint", f"embedded sandbox · app {creds.app_id}")
         if minted is not None:
             self._apply_minted(minted)
         self._refresh_key_status()
