@@ -242,3 +242,20 @@ async def test_the_target_hint_says_where_requests_go_or_why_they_cannot() -> No
         await pilot.pause()
         await pilot.pause()
         assert hint() == "a real target: requests leave this machine"
+
+
+async def test_fast_typing_loses_nothing_and_the_hash_follows_the_last_keystroke() -> None:
+    import hashlib
+
+    text = '{"pushToken":"pt_1","templateId":"tpl_1","language":"en"}'
+    app = app_for(endpoint="SendPushMessage")
+    async with app.run_test(size=SIZE) as pilot:
+        body = app.query_one("#body")
+        body.focus()
+        body.clear()
+        await pilot.press(*text)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.form.value("body") == text
+        assert app.stages.payload_hash == hashlib.sha256(text.encode()).hexdigest()
+        assert stage(app, "canonical").value.endswith(app.stages.payload_hash)
