@@ -64,20 +64,28 @@ def test_missing_tmux_is_a_clear_failure(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_launch_with_no_args_then_ctrl_s_decrypts_a_sandbox_users_openid(home: Path) -> None:
+    # A capture can catch a frame half drawn: every wait names all it needs on one screen.
+    def ready(screen: str) -> bool:
+        hint = re.search(r"embedded sandbox · app (\S+)", screen)
+        field = re.search(r"app id\s+(\S+)", screen)
+        return stages_drawn(screen) and bool(hint and field and hint.group(1) == field.group(1))
+
+    def answered(screen: str) -> bool:
+        return "raw · 200" in screen and len(OPENID.findall(column(screen, 2, separator="\n"))) == 1
+
     with TmuxSession.start([], home=home) as term:
-        screen = term.wait_for(lambda s: stages_drawn(s) and "embedded sandbox · app" in s, what="the sandbox ready")
+        screen = term.wait_for(ready, what="the sandbox's app in the form")
         base_url = re.search(r"base URL\s+(http://127\.0\.0\.1:\d+)", screen)
         app_id = re.search(r"app id\s+(\S+)", screen)
         assert base_url and app_id, screen
         demo = json.loads((home / "sandbox" / "demo-app.json").read_text(encoding="utf-8"))
-        assert app_id.group(1) == demo["app_id"]  # the demo app made in MP_EXPLORER_HOME, nowhere else
+        assert app_id.group(1) == demo["app_id"], screen  # the demo app made in MP_EXPLORER_HOME
 
         term.keys("C-s")
-        screen = term.wait_for("raw · 200", what="the response")
+        screen = term.wait_for(answered, what="the response and one openid in the decrypted pane")
         decrypted = column(screen, 2, separator="\n")
         assert "RSA PKCS#1 v1.5" in decrypted, screen
         shown = OPENID.findall(decrypted)
-        assert len(shown) == 1, screen
 
         with urllib.request.urlopen(f"{base_url.group(1)}/sandbox/v1/apps/{app_id.group(1)}/users", timeout=5) as r:
             users = json.load(r)["users"]
@@ -86,23 +94,31 @@ def test_launch_with_no_args_then_ctrl_s_decrypts_a_sandbox_users_openid(home: P
 
 def test_the_vectors_inputs_show_its_canonical_request_digest_and_token(home: Path, open_data_vector: dict) -> None:
     expected = open_data_vector["expected"]
-    with TmuxSession.start(vector_args(open_data_vector), home=home) as term:
-        screen = term.wait_for(lambda s: stages_drawn(s) and expected["digest"] in s, what="the vector's digest")
-        method, uri, query, payload_hash = expected["canonical_request"].split("\n")
-        assert re.search(rf"method\s+{method}↵", screen), screen
-        assert re.search(rf"canonical URI\s+{re.escape(uri)}↵", screen), screen
-        assert re.search(rf"canonical query\s+{re.escape(query)}↵", screen), screen
-        assert re.search(rf"payload hash\s+{payload_hash}\s", screen), screen
+    method, uri, query, payload_hash = expected["canonical_request"].split("\n")
+    checks = {
+        "method": rf"method\s+{method}↵",
+        "canonical URI": rf"canonical URI\s+{re.escape(uri)}↵",
+        "canonical query": rf"canonical query\s+{re.escape(query)}↵",
+        "payload hash": rf"payload hash\s+{payload_hash}\s",
+        "digest": rf"\s{expected['digest']}\s",
+    }
+
+    def shows_the_vector(screen: str) -> bool:
         # The token wraps inside the header stage: rejoin the right-hand column.
-        assert expected["token"] in squash(column(screen, 1)), screen
+        lines_ok = all(re.search(pattern, screen) for pattern in checks.values())
+        return stages_drawn(screen) and lines_ok and expected["token"] in squash(column(screen, 1))
+
+    with TmuxSession.start(vector_args(open_data_vector), home=home) as term:
+        screen = term.wait_for(shows_the_vector, what="the vector's canonical lines, digest and token")
+        for name, pattern in checks.items():
+            assert re.search(pattern, screen), name
         assert not list(home.iterdir()), "a --base-url launch must not create the sandbox's demo app"
 
 
 def test_ctrl_y_copies_the_token_through_osc52(home: Path, open_data_vector: dict) -> None:
     token = open_data_vector["expected"]["token"]
     with TmuxSession.start(vector_args(open_data_vector), home=home) as term:
-        screen = term.wait_for(lambda s: stages_drawn(s) and open_data_vector["expected"]["digest"] in s)
-        assert token in squash(column(screen, 1))
+        term.wait_for(lambda s: stages_drawn(s) and token in squash(column(s, 1)), what="the token")
         assert term.buffer() is None
         term.wait_interactive()
         term.keys("C-y")
@@ -116,8 +132,8 @@ def test_f1_opens_help_and_escape_closes_it(home: Path, open_data_vector: dict) 
         assert "escape closes" not in term.screen()
         term.wait_interactive()  # presses F1 and escape until they answer
         term.keys("F1")
-        screen = term.wait_for("escape closes", what="the help screen")
-        assert "Canonical request" in screen and "Rule:" in screen
+        help_shown = ("escape closes", "Canonical request", "Rule:")
+        term.wait_for(lambda s: all(text in s for text in help_shown), what="the help screen")
         term.keys("Escape")
         screen = term.wait_for(lambda s: "escape closes" not in s and stages_drawn(s), what="help closed")
         assert "Rule:" not in screen
@@ -133,9 +149,8 @@ def test_a_bad_method_names_the_field_in_the_stages_and_the_app_keeps_going(home
         # Focus shows only in colour; keys typed before it lands would go to the endpoint.
         term.wait_for(lambda s: styled_row(s, row) not in (None, unfocused), styled=True, what="focus on method")
         term.type("G E T")
-        screen = term.wait_for("✗ method:", what="the method error in the canonical stage")
-        assert "'G E T' is not an HTTP method" in screen
-        assert "waits for the canonical request (fix: method)" in screen
+        named = ("✗ method: 'G E T' is not an HTTP method", "waits for the canonical request (fix: method)")
+        screen = term.wait_for(lambda s: all(text in s for text in named), what="the method error in the stages")
         assert open_data_vector["expected"]["digest"] not in screen
         # Still running and still recomputing: clear the field, type a good verb.
         term.keys("C-u")
