@@ -45,8 +45,7 @@ def load_private_key(pem: str | bytes, passphrase: str | bytes | None = None) ->
             raise CryptoError("not_pem", "the PEM block is incomplete: no matching '-----END ...-----' line")
         raise CryptoError(
             "not_pem",
-            "not a PEM private key: expected a '-----BEGIN PRIVATE KEY-----' or "
-            "'-----BEGIN RSA PRIVATE KEY-----' block",
+            "not a PEM private key: expected a 'BEGIN PRIVATE KEY' or 'BEGIN RSA PRIVATE KEY' block",
         )
     label = match.group(1)
     if "PUBLIC KEY" in label or label == "CERTIFICATE":

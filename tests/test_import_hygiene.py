@@ -92,3 +92,28 @@ with contextlib.redirect_stdout(io.StringIO()):
 assert "cryptography" not in sys.modules
 """
     assert not any(_loaded_after(code).values())
+
+
+def test_sandbox_command_and_server_never_load_textual() -> None:
+    # The sandbox is headless too: it needs Starlette and uvicorn, never the explorer's UI.
+    code = """
+import explorer.commands.sandbox, explorer.sandbox.app, explorer.sandbox.runner
+from explorer.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        main(["sandbox", "--help"])
+    except SystemExit:
+        pass
+"""
+    loaded = _loaded_after(code)
+    assert loaded["textual"] is False, loaded
+    assert loaded["starlette"] and loaded["uvicorn"], "the probe did not load the sandbox at all"
+
+
+def test_launch_flags_parse_without_textual() -> None:
+    # `mp-explorer --help` and flag errors answer before the UI loads.
+    code = """
+from explorer.commands import launch
+launch.parser().parse_args(["--ts", "1700000000", "--endpoint", "GetUserOpenId"])
+"""
+    assert _loaded_after(code)["textual"] is False
