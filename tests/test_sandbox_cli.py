@@ -196,3 +196,20 @@ def test_sandbox_never_imports_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_sigint_stops_it_even_when_started_as_a_background_job(tmp_path: Path) -> None:
+    # A shell without job control starts `cmd &` with SIGINT ignored; the sandbox must still stop on it.
+    env = {**os.environ, "MP_EXPLORER_HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "sandbox", "--port", "0", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    first_line(process)
+    code, _, err = stop(process, signal.SIGINT)
+    assert code == 0 and "sandbox stopped" in err and "Traceback" not in err, err

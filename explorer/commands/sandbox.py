@@ -133,6 +133,21 @@ def _banner(handle: Any, args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Handlers go in first, before the server's imports and start-up: a Ctrl+C while it starts still stops it.
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _serve(args, stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
     from explorer.sandbox.runner import SandboxError, is_loopback, start_background
 
     app = _user_app(args)
@@ -156,12 +171,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"mp-explorer sandbox: error: {exc}", file=sys.stderr)
         return 1
 
-    stop = threading.Event()
-
-    def _on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         line = {
             "base_url": handle.base_url,
@@ -178,8 +187,6 @@ def run(args: argparse.Namespace) -> int:
             stop.wait(0.5)
     finally:
         handle.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     print("sandbox stopped", file=sys.stderr, flush=True)
     return 0
 
