@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from explorer.endpoints import ENDPOINTS, find
+from explorer.tui.fields import FieldInput, FieldTextArea
 from explorer.tui.model import FormState
 
 SECRET_FIELDS = ("secret-key", "private-key", "passphrase")
@@ -30,7 +31,7 @@ INPUT_FIELDS = (
 )
 
 
-class KeyInput(Input):
+class KeyInput(FieldInput):
     """A masked input that keeps a pasted multi-line PEM (line breaks become spaces)."""
 
     def _on_paste(self, event: events.Paste) -> None:
@@ -126,9 +127,9 @@ class Form(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("target", classes="section -first")
-        yield self._row("base URL", Input(id="target", compact=True, placeholder="https://dip-cb.binanceapi.com"))
+        yield self._row("base URL", FieldInput(id="target", compact=True, placeholder="https://dip-cb.binanceapi.com"))
         yield Static("", id="target-hint", classes="hint -empty")
-        yield self._row("timeout s", Input(id="timeout", compact=True, value="10"))
+        yield self._row("timeout s", FieldInput(id="timeout", compact=True, value="10"))
         yield Static("request", classes="section")
         options = [(endpoint.name, endpoint.name) for endpoint in ENDPOINTS]
         yield self._row(
@@ -137,21 +138,23 @@ class Form(VerticalScroll):
                 options, id="endpoint", compact=True, prompt="(custom)", value=self._initial_endpoint or Select.NULL
             ),
         )
-        yield self._row("method", Input(id="method", compact=True, value="GET"))
-        yield self._row("path", Input(id="path", compact=True, placeholder="/mp-api/v1/apps/{appId}/..."))
+        yield self._row("method", FieldInput(id="method", compact=True, value="GET"))
+        yield self._row("path", FieldInput(id="path", compact=True, placeholder="/mp-api/v1/apps/{appId}/..."))
         yield Static("", id="path-hint", classes="hint -empty")
         yield Label("query  (name=value per line, or a=1&b=2)", classes="field-label")
-        yield TextArea(id="query", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield FieldTextArea(id="query", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Label("body  (these exact UTF-8 bytes are hashed and sent)", classes="field-label")
-        yield TextArea(id="body", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield FieldTextArea(id="body", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Static("credentials", classes="section")
-        yield self._row("app id", Input(id="app-id", compact=True))
-        yield self._row("access key", Input(id="access-key-id", compact=True, placeholder="access key id (iss)"))
-        yield self._row("secret key", Input(id="secret-key", compact=True, password=True))
+        yield self._row("app id", FieldInput(id="app-id", compact=True))
+        yield self._row("access key", FieldInput(id="access-key-id", compact=True, placeholder="access key id (iss)"))
+        yield self._row("secret key", FieldInput(id="secret-key", compact=True, password=True))
         yield Static("", id="secret-hint", classes="hint -empty")
-        yield self._row("data token", Input(id="data-token", compact=True, placeholder="openData of GetUserOpenId"))
+        yield self._row(
+            "data token", FieldInput(id="data-token", compact=True, placeholder="openData of GetUserOpenId")
+        )
         yield Static("", id="data-token-ttl", classes="hint -empty")
-        yield self._row("ts", Input(id="ts", compact=True, placeholder="Unix seconds"))
+        yield self._row("ts", FieldInput(id="ts", compact=True, placeholder="Unix seconds"))
         yield Static("", id="ts-mode", classes="hint -empty")
         yield Static("decryption", classes="section")
         yield self._row(
@@ -160,7 +163,7 @@ class Form(VerticalScroll):
             KeyInput(id="private-key", compact=True, password=True, placeholder="private key: path or pasted PEM"),
         )
         yield Static("", id="private-key-status", classes="hint -empty")
-        yield self._row("passphrase", Input(id="passphrase", compact=True, password=True, placeholder="if any"))
+        yield self._row("passphrase", FieldInput(id="passphrase", compact=True, password=True, placeholder="if any"))
 
     # --- reading and writing ------------------------------------------------------------------
 
