@@ -205,3 +205,16 @@ def test_ts_window_is_a_setting() -> None:
         assert exchange.code == "900002"
         assert exchange.sandbox["reason"] == "ts_too_old" and exchange.sandbox["ts_window"] == 10
         assert "window is 10 s" in exchange.sandbox["detail"]
+
+
+def test_ts_is_checked_against_the_sandbox_clock(sandbox: SandboxHandle) -> None:
+    # One clock for ts checks and data-token expiry: moving the state's clock moves both.
+    real_clock = sandbox.state.clock
+    sandbox.state.clock = lambda: 1_700_000_000.0
+    try:
+        pinned = client.send(wire(sandbox, spec(sandbox, "GET", "/skus", ts=1_700_000_000 - 100)))
+        assert pinned.code == "000000", pinned.envelope
+        stale = client.send(wire(sandbox, spec(sandbox, "GET", "/skus", ts=signing.now_ts())))
+        assert stale.sandbox["reason"] == "ts_in_future", stale.envelope
+    finally:
+        sandbox.state.clock = real_clock

@@ -128,6 +128,7 @@ async def entry(request: Request) -> Response:
             raw_query=raw_query,
             body=body,
             ts_window=state.settings.ts_window,
+            now=int(state.clock()),  # one clock for ts checks and token expiry, so tests can pin it
         )
         query = signing.parse_query(wire_text(raw_query))
         data = await handler(Context(state, app, request, body, query, params))
