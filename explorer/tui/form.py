@@ -143,7 +143,7 @@ class Form(VerticalScroll):
         yield Static("", id="path-hint", classes="hint -empty")
         yield Label("query  (name=value per line, or a=1&b=2)", classes="field-label")
         yield FieldTextArea(id="query", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        yield Label("body  (these exact UTF-8 bytes are hashed and sent)", classes="field-label")
+        yield Label("body  (exact UTF-8 bytes: hashed and sent)", classes="field-label")
         yield FieldTextArea(id="body", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Static("credentials", classes="section")
         yield self._row("app id", FieldInput(id="app-id", compact=True))
