@@ -83,6 +83,7 @@ async def test_launch_with_the_embedded_sandbox_then_ctrl_s_shows_an_openid(tmp_
         assert app.query_one("#endpoint").value == "GetUserOpenId"
         assert app.minted is not None
         assert app.minted["openId"] in pane_text(app, "decrypted")
+        assert "✓ the openid this data token was minted for" in pane_text(app, "decrypted")
         assert "expires in" in str(app.query_one("#data-token-ttl").render())
         # ctrl+t mints a new token and the form shows it.
         old = app.form.value("data-token")

@@ -337,7 +337,10 @@ class ExplorerApp(App[None]):
         status = f"{exchange.status}" if exchange.status is not None else (exchange.error_kind or "error")
         raw_state = "ok" if exchange.ok else "bad"
         response.raw.show(exchange_view.raw_view(exchange), title=f"raw · {status}", state=raw_state)
-        outcome = exchange_view.decrypted_view(exchange, self.key_status, stages.signature.canonical_request)
+        # Only a data token this explorer minted, and that was actually sent, has a known user.
+        sent_token = dict(stages.spec.query).get("openData")
+        minted = self.minted if self.minted and self.minted.get("dataToken") == sent_token else None
+        outcome = exchange_view.decrypted_view(exchange, self.key_status, stages.signature.canonical_request, minted)
         response.decrypted.show(outcome.body, title=outcome.title, state="ok" if outcome.ok else "bad")
 
     # --- copy ----------------------------------------------------------------------------------

@@ -180,8 +180,12 @@ def verdict_view(sandbox: dict[str, Any], ours: str | None) -> RenderableType:
     return Group(*parts)
 
 
-def decrypted_view(exchange: Any, key_status: Any, ours: str | None) -> Outcome:
-    """userData decrypted with the private key, or why it could not be."""
+def decrypted_view(exchange: Any, key_status: Any, ours: str | None, minted: dict[str, Any] | None = None) -> Outcome:
+    """userData decrypted with the private key, or why it could not be.
+
+    `minted` is the sandbox's answer for the data token that was sent, when the explorer minted it:
+    the plaintext of an openid-scoped token is then checked against the user it was minted for.
+    """
     if exchange.status is None:
         return Outcome("nothing to decrypt", Text(f"no response: {exchange.error}", style=render.ERROR))
     sandbox = exchange.sandbox
@@ -218,4 +222,11 @@ def decrypted_view(exchange: Any, key_status: Any, ours: str | None) -> Outcome:
         body.append(Syntax(decrypted.pretty(), "json", theme="monokai", background_color="default", word_wrap=True))
     else:
         body.append(Text(decrypted.plaintext, style="bold #7ee787"))
+    if minted and minted.get("scope") == "openid" and minted.get("openId"):
+        if decrypted.plaintext == minted["openId"]:
+            body.append(Text("✓ the openid this data token was minted for", style=render.NOTE))
+        else:
+            body.append(Text(f"✗ this data token was minted for openid {minted['openId']}", style=render.ERROR))
+    elif minted and minted.get("scope"):
+        body.append(Text(f"scope {minted['scope']} (user {minted.get('openId', '?')})", style=render.NOTE))
     return Outcome("decrypted", Group(*body), ok=True)
