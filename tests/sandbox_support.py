@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from explorer import client, signing
+from explorer import client
 from explorer.request import RequestSpec, WireRequest, wire_request
 from explorer.sandbox.runner import SandboxHandle, start_background
 
@@ -81,17 +81,8 @@ def spec(
 
 
 def wire(handle: SandboxHandle, request: RequestSpec) -> WireRequest:
-    """Signed with explorer.signing.sign, built with explorer.request.wire_request."""
-    signature = signing.sign(
-        method=request.method,
-        path=request.path,
-        query=request.query,
-        body=request.body,
-        access_key_id=request.access_key_id,
-        secret_key=request.secret_key,
-        ts=request.ts,
-    )
-    return wire_request(request, signature, handle.base_url)
+    """Signed with the spec's rules (RequestSpec.sign), built with explorer.request.wire_request."""
+    return wire_request(request, request.sign(), handle.base_url)
 
 
 def call(handle: SandboxHandle, method: str, rest: str, query=(), body=b"", **options: Any) -> client.Exchange:

@@ -12,24 +12,24 @@ from explorer.cli import UsageError
 from explorer.commands import launch
 
 
-def test_launch_module_imports_no_textual_nor_httpx() -> None:
+def assert_fresh_import_leaves_out(statement: str, forbidden: tuple[str, ...]) -> None:
+    """Run `statement` in a fresh interpreter; fail naming any forbidden top-level package it loaded."""
     code = (
-        "import sys, explorer.commands.launch as l; l.parser().parse_args([]);"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'uvicorn', 'starlette')];"
-        "print(bad); sys.exit(1 if bad else 0)"
+        f"import sys; {statement}; "
+        f"bad = [m for m in sys.modules if m.split('.')[0] in {forbidden!r}]; print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_launch_module_imports_no_textual_nor_httpx() -> None:
+    assert_fresh_import_leaves_out(
+        "import explorer.commands.launch as l; l.parser().parse_args([])", ("textual", "httpx", "uvicorn", "starlette")
+    )
 
 
 def test_app_module_defers_httpx_and_the_sandbox() -> None:
-    code = (
-        "import sys, explorer.tui.app;"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('httpx', 'uvicorn', 'starlette')];"
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_fresh_import_leaves_out("import explorer.tui.app", ("httpx", "uvicorn", "starlette"))
 
 
 def test_help_has_examples_and_keys(capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,21 +119,12 @@ async def test_flags_reach_the_form(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_clipboard_module_imports_no_textual() -> None:
-    code = (
-        "import sys, explorer.clipboard;"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'pyperclip')];"
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_fresh_import_leaves_out("import explorer.clipboard", ("textual", "httpx", "pyperclip"))
 
 
 def test_model_and_renderers_import_no_textual() -> None:
-    code = (
-        "import sys, explorer.tui.model, explorer.tui.render, explorer.tui.exchange_view, explorer.tui.settings,"
-        " explorer.tui.sandbox_link, explorer.tui.keys;"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'uvicorn')];"
-        "print(bad); sys.exit(1 if bad else 0)"
+    assert_fresh_import_leaves_out(
+        "import explorer.tui.model, explorer.tui.render, explorer.tui.exchange_view, explorer.tui.settings,"
+        " explorer.tui.sandbox_link, explorer.tui.keys",
+        ("textual", "httpx", "uvicorn"),
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
