@@ -310,7 +310,8 @@ def header(token: str) -> tuple[str, str]:
 
 def secret_key_note(secret_key: str) -> str | None:
     """A short note when the secret key is shorter than HS256 recommends, else None."""
-    size = len(secret_key.encode("utf-8", "surrogateescape"))
+    # surrogatepass: a note must never fail; a key that cannot be encoded is refused when signing.
+    size = len(secret_key.encode("utf-8", "surrogatepass"))
     if size < RECOMMENDED_SECRET_BYTES:
         return (
             f"secret key is {size} bytes; HS256 recommends at least {RECOMMENDED_SECRET_BYTES} "

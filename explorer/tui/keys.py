@@ -8,6 +8,9 @@ from typing import Any
 
 from explorer.tui.model import normalise_pem
 
+# A 4096-bit PEM key is about 3.3 KiB; anything far larger is not a key.
+MAX_KEY_FILE_BYTES = 64 * 1024
+
 
 @dataclass(frozen=True)
 class KeyStatus:
@@ -29,11 +32,19 @@ def load_key(text: str, passphrase: str = "") -> KeyStatus:
         pem = normalise_pem(stripped).encode("utf-8")
         source = "pasted PEM"
     else:
-        path = Path(stripped).expanduser()
         try:
-            pem = path.read_bytes()
-        except OSError as exc:
-            return KeyStatus(None, f"cannot read {path}: {exc.strerror or exc}", "error")
+            path = Path(stripped).expanduser()
+            # Only a regular, key-sized file: '/dev/zero' typed here must not hang the screen.
+            if not path.is_file():
+                return KeyStatus(None, f"no such file: {path} (give a path or paste the PEM)", "error")
+            with path.open("rb") as handle:
+                pem = handle.read(MAX_KEY_FILE_BYTES + 1)
+        except (OSError, ValueError, RuntimeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            return KeyStatus(None, f"cannot read the private key file: {reason}", "error")
+        if len(pem) > MAX_KEY_FILE_BYTES:
+            limit = MAX_KEY_FILE_BYTES // 1024
+            return KeyStatus(None, f"{path.name} is larger than {limit} KiB: not a key file", "error")
         source = path.name
     try:
         key = load_private_key(pem, passphrase or None)

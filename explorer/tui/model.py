@@ -114,7 +114,8 @@ def relative_time(seconds: int) -> str:
     if size < 1:
         return "now"
     steps = ((60, "s", 1), (3600, "min", 60), (86400, "h", 3600), (86400 * 30, "d", 86400))
-    steps += ((86400 * 365, "mo", 86400 * 30), (10**18, "y", 86400 * 365))
+    # The last step has no upper bound: a pasted 400-digit ts is still a number of years.
+    steps += ((86400 * 365, "mo", 86400 * 30), (float("inf"), "y", 86400 * 365))
     _limit, unit, div = next(step for step in steps if size < step[0])
     amount = size // div
     return f"{amount} {unit} ago" if seconds > 0 else f"in {amount} {unit}"

@@ -1,0 +1,123 @@
+"""Whatever a user types or pastes, the explorer computes what it can and never crashes.
+
+The pure part (form text -> every stage) is checked with generated text in every field; the app
+itself gets a set of hostile strings pasted into each field, one after another.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from explorer.endpoints import BY_NAME
+from explorer.tui.app import ExplorerApp
+from explorer.tui.model import FormState, compute
+from explorer.tui.settings import Settings
+
+HOSTILE = [
+    "",
+    " ",
+    "G E T",
+    "\x00\x01\x1b[2J\x7f",
+    "%",
+    "%zz%C3%28%ff",
+    "{appId}{dataToken}{",
+    "/a/../../..//./%2e%2E/",
+    "?a=1#frag",
+    "https://user:pw@[::1:bad]/x",
+    "a=1&&=&b==2&%&+",
+    "line\nbreak\r\nand\ttab",
+    "é中文🙂\u200b\ufeff",
+    "\ud800 lone surrogate",
+    "-----BEGIN PRIVATE KEY-----\nnot really\n-----END PRIVATE KEY-----",
+    "9" * 400,
+    "-1",
+    "1e10",
+    "x" * 20_000,
+]
+TEXT_FIELDS = [field.name for field in dataclasses.fields(FormState) if field.name != "endpoint"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.fixed_dictionaries(
+        # Every code point, lone surrogates included (a paste can carry them).
+        {
+            name: st.text(st.characters(exclude_categories=()), max_size=60) | st.sampled_from(HOSTILE)
+            for name in TEXT_FIELDS
+        }
+    ),
+    endpoint=st.none() | st.sampled_from(sorted(BY_NAME)),
+    ts=st.none() | st.integers(min_value=-(2**40), max_value=2**40),
+    pinned=st.booleans(),
+)
+def test_compute_never_raises_on_any_form_text(
+    values: dict, endpoint: str | None, ts: int | None, pinned: bool
+) -> None:
+    stages = compute(FormState(endpoint=endpoint, **values), ts=ts, now=1_700_000_000, verify_at_ts=pinned)
+    # Either every stage is there, or the fields at fault are named.
+    assert stages.signature is not None or stages.errors or stages.digest is None
+
+
+FIELD_IDS = [
+    "target",
+    "timeout",
+    "method",
+    "path",
+    "query",
+    "body",
+    "app-id",
+    "access-key-id",
+    "secret-key",
+    "data-token",
+    "ts",
+    "private-key",
+    "passphrase",
+]
+
+
+async def test_hostile_text_in_every_field_never_crashes_the_app() -> None:
+    app = ExplorerApp(
+        Settings(
+            base_url="http://127.0.0.1:9",
+            app_id="ozSQnakAm7apa6ew7crPYd",
+            access_key_id="testAccessKey",
+            secret_key="testSecretKey",
+            data_token="abc123",
+            ts=1_700_000_000,
+            clock=lambda: 1_700_000_060,
+            preload_client=False,
+        )
+    )
+    async with app.run_test(size=(160, 50)) as pilot:
+        for field_id in FIELD_IDS:
+            for text in HOSTILE:
+                app.form.set_value(field_id, text)
+                await pilot.pause()
+            assert app.is_running, f"the app stopped after hostile text in {field_id}"
+            # The last value typed is still in the field: nothing the user typed is lost.
+            assert app.form.value(field_id) == HOSTILE[-1], field_id
+            app.form.set_value(field_id, "")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+
+
+def test_the_private_key_field_refuses_devices_big_files_and_bad_paths(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from explorer.tui.keys import MAX_KEY_FILE_BYTES, load_key
+
+    big = tmp_path / "big.pem"
+    big.write_bytes(b"x" * (MAX_KEY_FILE_BYTES + 10))
+    cases = {
+        "/dev/zero": "no such file",  # a device would be read forever
+        str(tmp_path): "no such file",  # a directory
+        str(tmp_path / "missing.pem"): "no such file",
+        "key\x00.pem": "no such file",
+        str(big): "larger than 64 KiB",
+    }
+    for text, words in cases.items():
+        status = load_key(text)
+        assert status.key is None and status.level == "error" and words in status.status, (text, status)
