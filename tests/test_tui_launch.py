@@ -92,6 +92,7 @@ def test_flags_and_environment_prefill(tmp_path: Path, monkeypatch: pytest.Monke
         (["--endpoint", "Nope"], "--endpoint: unknown endpoint 'Nope'"),
         (["--base-url", "ftp://x"], "--base-url:"),
         (["--secret-key-file", "/nonexistent/sk"], "--secret-key-file:"),
+        (["--secret-key-file", "/dev/zero"], "--secret-key-file: more than 64 MiB"),  # bounded, never hangs
     ],
 )
 def test_bad_flag_values_are_usage_errors(argv: list[str], message: str) -> None:

@@ -109,10 +109,10 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
     secret_key = args.secret_key or os.environ.get("MP_SECRET_KEY")
     if args.secret_key_file:
-        try:
-            secret_key = Path(args.secret_key_file).expanduser().read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise UsageError(f"--secret-key-file: {exc.strerror or exc}: {args.secret_key_file}") from None
+        # The same reader as `sign`: bounded (a device never hangs it), UTF-8 checked, one newline cut.
+        from explorer.commands._inputs import read_secret_file
+
+        secret_key = read_secret_file(str(Path(args.secret_key_file).expanduser()), "--secret-key-file")
     endpoint = "GetUserOpenId"
     if args.endpoint:
         try:
