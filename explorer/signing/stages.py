@@ -36,6 +36,9 @@ RECOMMENDED_SECRET_BYTES = 32
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
 _ENCODE_UPPER = [chr(b) if b in _UNRESERVED else f"%{b:02X}" for b in range(256)]
 _ENCODE_LOWER = [chr(b) if b in _UNRESERVED else f"%{b:02x}" for b in range(256)]
+_UNRESERVED_BYTES = bytes(sorted(_UNRESERVED))
+# A path of unreserved characters and '/' only, the common case, needs no decoding or encoding.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]*")
 # RFC 9110 token characters: what an HTTP method may be made of.
 _METHOD_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
@@ -64,6 +67,8 @@ def _utf8(text: str, field: str) -> bytes:
 
 def percent_encode(data: bytes, *, upper_hex: bool = True) -> str:
     """Encode every byte outside A-Z a-z 0-9 - _ . ~ as %XY (upper-case hex by default)."""
+    if not data.translate(None, _UNRESERVED_BYTES):
+        return data.decode("ascii")  # nothing to encode (the usual case), at C speed
     table = _ENCODE_UPPER if upper_hex else _ENCODE_LOWER
     return "".join(table[b] for b in data)
 
@@ -155,9 +160,12 @@ def canonical_uri(
     trailing_slash: bool = True,
 ) -> str:
     """Canonical URI of a request path (without host or query)."""
+    absolute = path if path.startswith("/") else "/" + path
+    if _PLAIN_PATH.fullmatch(absolute) and "/." not in absolute:
+        # Nothing to check, no dot segment to remove, nothing to encode: the same result, faster.
+        return absolute + "/" if trailing_slash and not absolute.endswith("/") else absolute
     check_path(path)
-    if not path.startswith("/"):
-        path = "/" + path
+    path = absolute
     if remove_dots:
         if encode_segments:
             path = _decode_dot_segments(path)
@@ -291,6 +299,9 @@ def _json_segment(value: dict[str, Any]) -> str:
     return b64url(json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("utf-8"))
 
 
+_JWT_HEADER_SEGMENT = _json_segment(JWT_HEADER)
+
+
 def _hs256(signing_input: bytes, secret_key: str) -> bytes:
     return hmac.new(_utf8(secret_key, "secret key"), signing_input, hashlib.sha256).digest()
 
@@ -298,7 +309,8 @@ def _hs256(signing_input: bytes, secret_key: str) -> bytes:
 # Rule (sample): JWT with header {"alg":"HS256","typ":"JWT"}, HMAC-SHA256 keyed with the SK's UTF-8.
 def token(payload: dict[str, Any], secret_key: str, *, header: dict[str, Any] | None = None) -> str:
     """Compact JWS: base64url(header) . base64url(payload) . base64url(HS256 signature)."""
-    signing_input = f"{_json_segment(header or JWT_HEADER)}.{_json_segment(payload)}"
+    head = _JWT_HEADER_SEGMENT if header is None else _json_segment(header)
+    signing_input = f"{head}.{_json_segment(payload)}"
     return f"{signing_input}.{b64url(_hs256(signing_input.encode('ascii'), secret_key))}"
 
 
