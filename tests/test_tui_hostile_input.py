@@ -122,3 +122,11 @@ def test_the_private_key_field_refuses_devices_big_files_and_bad_paths(tmp_path)
     for text, words in cases.items():
         status = load_key(text)
         assert status.key is None and status.level == "error" and words in status.status, (text, status)
+
+
+def test_a_secret_key_sign_refuses_is_named_while_the_canonical_stages_still_show() -> None:
+    stages = compute(
+        FormState(method="GET", path="/a", access_key_id="ak", secret_key="\ud800x"), ts=1_700_000_000, now=0
+    )
+    assert stages.signature is None and stages.digest is not None
+    assert set(stages.errors) == {"secret key"} and "not valid Unicode" in stages.errors["secret key"].message

@@ -219,34 +219,6 @@ def compute(
             result.errors[name] = signing.SigningInputError(name, exc.message)
             return None
 
-    result.method = attempt("method", signing.canonical_method, state.method)
-    result.canonical_uri = attempt(
-        "path",
-        signing.canonical_uri,
-        result.path,
-        remove_dots=rules.remove_dots,
-        encode_segments=rules.encode_segments,
-        upper_hex=rules.upper_hex,
-        trailing_slash=rules.trailing_slash,
-    )
-    result.canonical_query = attempt(
-        "query",
-        signing.canonical_query,
-        pairs,
-        encode=rules.encode_query,
-        sort=rules.sort_query,
-        keep_empty_equals=rules.keep_empty_equals,
-        upper_hex=rules.upper_hex,
-    )
-    result.payload_hash = attempt("body", signing.payload_hash, state.body)
-    if not result.canonical_errors:
-        assert result.method is not None and result.canonical_uri is not None
-        assert result.canonical_query is not None and result.payload_hash is not None
-        result.canonical_request = signing.canonical_request(
-            result.method, result.canonical_uri, result.canonical_query, result.payload_hash
-        )
-        result.digest = signing.digest(result.canonical_request)
-
     if ts is None:
         ts = attempt("ts", parse_ts, state.ts)
     result.ts = ts
@@ -257,39 +229,79 @@ def compute(
     else:
         result.secret_note = signing.secret_key_note(state.secret_key)
 
+    # The usual case: the whole pipeline once, through the same sign() the CLI and exports use.
+    refused: signing.SigningInputError | None = None
+    if not result.jwt_errors and ts is not None:
+        endpoint = BY_NAME.get(state.endpoint or "")
+        try:
+            body = signing.body_bytes(state.body)
+            content_type = endpoint.content_type if (endpoint is not None and body) else None
+            spec = RequestSpec(
+                method=state.method,
+                path=result.path,
+                query=tuple(pairs),
+                body=body,
+                access_key_id=state.access_key_id,
+                secret_key=state.secret_key,
+                ts=ts,
+                content_type=content_type,
+            )
+            signature = spec.sign(rules)
+        except signing.SigningInputError as exc:
+            refused = exc  # the stage by stage pass below names the field at fault
+        else:
+            result.spec, result.signature = spec, signature
+            result.method, result.canonical_uri = signature.method, signature.canonical_uri
+            result.canonical_query, result.payload_hash = signature.canonical_query, signature.payload_hash
+            result.canonical_request, result.digest = signature.canonical_request, signature.digest
+
+    if result.signature is None:
+        # Stage by stage, so each broken input is named in the stage it breaks and the others show.
+        result.method = attempt("method", signing.canonical_method, state.method)
+        result.canonical_uri = attempt(
+            "path",
+            signing.canonical_uri,
+            result.path,
+            remove_dots=rules.remove_dots,
+            encode_segments=rules.encode_segments,
+            upper_hex=rules.upper_hex,
+            trailing_slash=rules.trailing_slash,
+        )
+        result.canonical_query = attempt(
+            "query",
+            signing.canonical_query,
+            pairs,
+            encode=rules.encode_query,
+            sort=rules.sort_query,
+            keep_empty_equals=rules.keep_empty_equals,
+            upper_hex=rules.upper_hex,
+        )
+        result.payload_hash = attempt("body", signing.payload_hash, state.body)
+        if not result.canonical_errors:
+            assert result.method is not None and result.canonical_uri is not None
+            assert result.canonical_query is not None and result.payload_hash is not None
+            result.canonical_request = signing.canonical_request(
+                result.method, result.canonical_uri, result.canonical_query, result.payload_hash
+            )
+            result.digest = signing.digest(result.canonical_request)
+        if refused is not None and not result.canonical_errors:
+            # Every canonical stage passed on its own, yet sign() refused (e.g. the secret key).
+            result.errors[refused.field] = refused
+
     try:
         result.base_url = check_base_url(state.target)
     except signing.SigningInputError as exc:
         result.target_error = exc
 
-    if result.digest is None or result.jwt_errors or result.ts is None:
+    if result.signature is None or result.spec is None:
         return result
-    endpoint = BY_NAME.get(state.endpoint or "")
-    body = signing.body_bytes(state.body)
-    content_type = endpoint.content_type if (endpoint is not None and body) else None
-    spec = RequestSpec(
-        method=state.method,
-        path=result.path,
-        query=tuple(pairs),
-        body=body,
-        access_key_id=state.access_key_id,
-        secret_key=state.secret_key,
-        ts=result.ts,
-        content_type=content_type,
-    )
-    try:
-        result.signature = spec.sign(rules)
-    except signing.SigningInputError as exc:
-        result.errors[exc.field] = exc
-        return result
-    result.spec = spec
     result.verification = signing.verify(
         result.signature.token,
         secret_key=state.secret_key,
         method=state.method,
         path=result.path,
         query=pairs,
-        body=body,
+        body=result.spec.body,
         access_key_id=state.access_key_id,
         now=result.ts if verify_at_ts else now,
         rules=rules,
