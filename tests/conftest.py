@@ -8,8 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+from tests.hardening import tally
 
 DATA = Path(__file__).parent / "data"
+
+# Hypothesis profiles for tests that set no max_examples of their own (the fuzzing suite):
+# "ci" is the default; `pytest --hypothesis-profile=long` runs at least 10,000 examples each.
+settings.register_profile("ci", max_examples=300, deadline=None)
+settings.register_profile("long", max_examples=10_000, deadline=None)
+settings.load_profile("ci")
 
 # NO_COLOR (even empty) turns Textual's colours off and breaks snapshots.
 os.environ.pop("NO_COLOR", None)
@@ -22,3 +31,12 @@ def load_vectors() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def vectors() -> dict[str, Any]:
     return load_vectors()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the hardening suite's case counts (cases actually driven in this run)."""
+    summary = tally.lines()
+    if summary:
+        terminalreporter.section("hardening suite: cases driven")
+        for line in summary:
+            terminalreporter.write_line(line)
