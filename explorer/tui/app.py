@@ -150,8 +150,7 @@ class ExplorerApp(App[None]):
             # Never overwrite the field while someone may be typing in it (typing pins it).
             self.form.set_value("ts", str(now), quiet=True)
         state = self.form.state()
-        # A pinned token is verified at its own ts, so it shows whether it is internally sound.
-        self.stages = compute(state, ts=ts, now=now, verify_at_ts=self.ts_pinned, rules=self.settings.rules)
+        self.stages = compute(state, ts=ts, now=now, rules=self.settings.rules)
         self.query_one(StagesPanel).show(self.stages, flash=flash)
         path_hint = self.stages.path if self.stages.path != state.path else ""
         self.form.set_hint("path-hint", f"→ {path_hint}" if path_hint else "")

@@ -7,6 +7,7 @@ in the stage it breaks, so the other stages still show what they can.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -169,7 +170,8 @@ class Stages:
     canonical_request: str | None = None
     digest: str | None = None
     signature: signing.Signature | None = None
-    verification: signing.Verification | None = None
+    # The token's payload as a server decodes it (base64url JSON of the second part).
+    decoded_payload: dict[str, object] | None = None
     secret_note: str | None = None
     spec: RequestSpec | None = None
     base_url: str | None = None
@@ -196,13 +198,11 @@ def compute(
     *,
     ts: int | None,
     now: int,
-    verify_at_ts: bool = False,
     rules: signing.Rules = signing.SPEC_RULES,
 ) -> Stages:
     """All stages of the form's request.
 
-    `ts` None means the ts field is read (and may be bad); `now` is the clock (for "3 y ago");
-    `verify_at_ts` verifies the token at its own ts (a pinned ts) instead of at `now`.
+    `ts` None means the ts field is read (and may be bad); `now` is the clock (for "3 y ago").
     """
     result = Stages(now=now, access_key_id=state.access_key_id)
     values = placeholder_values(state)
@@ -293,17 +293,15 @@ def compute(
     except signing.SigningInputError as exc:
         result.target_error = exc
 
-    if result.signature is None or result.spec is None:
-        return result
-    result.verification = signing.verify(
-        result.signature.token,
-        secret_key=state.secret_key,
-        method=state.method,
-        path=result.path,
-        query=pairs,
-        body=result.spec.body,
-        access_key_id=state.access_key_id,
-        now=result.ts if verify_at_ts else now,
-        rules=rules,
-    )
+    if result.signature is not None:
+        result.decoded_payload = decode_payload(result.signature.token)
     return result
+
+
+def decode_payload(token: str) -> dict[str, object] | None:
+    """The claims a server reads from `token`: its second part, base64url-decoded, as JSON."""
+    try:
+        claims = json.loads(signing.b64url_decode(token.split(".")[1]))
+    except (IndexError, ValueError):
+        return None
+    return claims if isinstance(claims, dict) else None
