@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import re
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -63,6 +64,24 @@ def _utf8(text: str, field: str) -> bytes:
         return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError as exc:
         raise SigningInputError(field, f"contains a character that is not valid Unicode ({exc.reason})") from None
+
+
+def check_seconds(value: object, field: str) -> int:
+    """`value` as integer seconds; SigningInputError when it is not an int or too long to write.
+
+    Python refuses to write an int of more than sys.get_int_max_str_digits() digits (4300 by
+    default) in decimal, which is how JSON and every message carry it.
+    """
+    unit = "whole seconds" if field == "max skew" else "integer Unix seconds"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SigningInputError(field, f"must be {unit}, got {value!r}")
+    if value.bit_length() > 64:
+        try:
+            str(value)
+        except ValueError:
+            limit = sys.get_int_max_str_digits()
+            raise SigningInputError(field, f"has more than {limit} digits: give {unit}") from None
+    return value
 
 
 def percent_encode(data: bytes, *, upper_hex: bool = True) -> str:
@@ -174,6 +193,8 @@ def canonical_uri(
         path = "/".join(
             percent_encode(unquote_to_bytes(_utf8(segment, "path")), upper_hex=upper_hex) for segment in path.split("/")
         )
+    else:
+        _utf8(path, "path")  # unencoded, the path goes into the digest as it is: it must be UTF-8
     if trailing_slash and not path.endswith("/"):
         path += "/"
     return path
@@ -210,7 +231,7 @@ def query_pairs(query: QueryInput) -> list[tuple[str, str]]:
         return parse_query(query)
     pairs: list[tuple[str, str]] = []
     for item in query:
-        if isinstance(item, str | bytes) or len(item) != 2:
+        if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 2:
             raise SigningInputError("query", f"expected (name, value) pairs, got {item!r}")
         name, value = item
         if not isinstance(name, str) or not isinstance(value, str):
@@ -241,6 +262,9 @@ def canonical_query(
                 )
             )
         else:
+            # Unencoded, the pair goes into the digest as it is: it must be UTF-8.
+            _utf8(name, "query")
+            _utf8(value, "query")
             encoded.append((name, value))
     if sort:
         # Code-point order of text is the byte order of its UTF-8, so this is byte order.
@@ -424,8 +448,7 @@ def sign_with_rules(
     """`sign` with the chosen rules as a parameter, for tools that compare choices."""
     if ts is None:
         ts = now_ts()
-    if isinstance(ts, bool) or not isinstance(ts, int):
-        raise SigningInputError("ts", f"must be integer Unix seconds, got {ts!r}")
+    check_seconds(ts, "ts")
     if not isinstance(access_key_id, str) or not access_key_id:
         raise SigningInputError("access key id", "is empty")
     if not isinstance(secret_key, str) or not secret_key:

@@ -15,6 +15,7 @@ from explorer.signing.stages import (
     Rules,
     _hs256,
     b64url_decode,
+    check_seconds,
     compute_canonical_request,
     digest,
     now_ts,
@@ -91,8 +92,12 @@ def verify(
 
     Order: shape, algorithm, signature, claims (presence and type), issuer (when
     `access_key_id` is given), ts window (|now - ts| <= max_skew), digest. A request that cannot
-    be canonicalised raises SigningInputError, since that is the caller's input, not the token.
+    be canonicalised raises SigningInputError, since that is the caller's input, not the token;
+    so does a `now` or `max_skew` that is not integer seconds.
     """
+    if now is not None:
+        check_seconds(now, "now")
+    check_seconds(max_skew, "max skew")
     if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         size = len(token) if isinstance(token, str) else 0
         return Verification(Outcome.MALFORMED_TOKEN, f"token is {size} characters; the limit is {MAX_TOKEN_LENGTH}")

@@ -96,7 +96,11 @@ def parse_ts(text: str) -> int:
         raise signing.SigningInputError("ts", "is empty; give integer Unix seconds")
     if not re.fullmatch(r"-?\d+", stripped):
         raise signing.SigningInputError("ts", f"{stripped!r} is not integer Unix seconds")
-    return int(stripped)
+    try:
+        return int(stripped)
+    except ValueError:  # more digits than Python converts (4300 by default)
+        digits = len(stripped.lstrip("-"))
+        raise signing.SigningInputError("ts", f"has {digits} digits: give integer Unix seconds") from None
 
 
 def parse_timeout(text: str) -> float:
