@@ -33,7 +33,14 @@ class CryptoError(ValueError):
 def _passphrase_bytes(passphrase: str | bytes | None) -> bytes | None:
     if passphrase is None or passphrase == "" or passphrase == b"":
         return None
-    return passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+    if isinstance(passphrase, bytes):
+        return passphrase
+    try:
+        return passphrase.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no key was ever encrypted with it
+        raise CryptoError(
+            "wrong_passphrase", "the passphrase holds a character that is not valid Unicode: retype it"
+        ) from None
 
 
 def load_private_key(pem: str | bytes, passphrase: str | bytes | None = None) -> rsa.RSAPrivateKey:
