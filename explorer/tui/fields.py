@@ -1,16 +1,55 @@
-"""Form fields whose own key bindings run in the order the keys arrive.
+"""Form fields whose own key bindings run in the order the keys arrive, and that keep what is put in.
 
 Textual runs a focused widget's non-priority bindings only when the key event has bubbled up to
 the app, after the widget has already taken the keys queued behind it. In a real terminal a fast
 typist, a macro or `tmux send-keys` delivers `ctrl+u` and the text after it in one read, so
 `ctrl+u POST` ended up as `T`, or as nothing. Running the widget's own bindings as the key
 arrives keeps every keystroke in order and nothing typed is lost.
+
+Textual's own editing splits text at every character `str.splitlines` knows (U+2028, U+0085,
+form feed, ...) and rejoins the lines with one line end, so a pasted body came back with other
+bytes than were pasted. The body is signed byte for byte: these fields break lines at '\\n' only.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from textual import events
+from textual.document._document import Document, EditResult, Location
+from textual.document._document_navigator import DocumentNavigator
+from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import Input, TextArea
+
+# A line longer than this is shown unwrapped: Textual re-splits a wrapped line into its screen rows
+# for every row it draws, so one 1 MB line took about a second per keystroke.
+LONG_LINE = 10_000
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+# Controls, invisible format marks (zero-width, bidi), line/paragraph separators, lone surrogates.
+_HIDDEN = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+)
+_HIDDEN_IN_LINE = re.compile(f"[\t\n\r{_HIDDEN}]")
+_HIDDEN_IN_TEXT = re.compile(f"[{_HIDDEN}]")
+
+
+def hidden_characters(text: str, *, multiline: bool = False) -> list[str]:
+    """Characters that do not show as themselves (controls, invisible marks), in order, each once.
+
+    In a multi-line field a tab and a line end are what they look like.
+    """
+    pattern = _HIDDEN_IN_TEXT if multiline else _HIDDEN_IN_LINE
+    return list(dict.fromkeys(pattern.findall(text)))
+
+
+def describe_character(char: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE'; a control character has no name of its own."""
+    fallback = "lone surrogate, not valid Unicode" if unicodedata.category(char) == "Cs" else "control character"
+    return f"U+{ord(char):04X} {unicodedata.name(char, fallback)}"
 
 
 class ImmediateBindings:
@@ -30,6 +69,65 @@ class ImmediateBindings:
 class FieldInput(ImmediateBindings, Input):
     """A one-line form field."""
 
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input keeps the first of `str.splitlines` (which also splits at U+2028, \x0b, \x1c...):
+        # only a real line end ends the line here, and dropping more lines is said out loud.
+        event.prevent_default()
+        event.stop()
+        lines = _LINE_BREAK.split(event.text)
+        kept = [line for line in lines if line]
+        if not kept:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(kept[0])
+        else:
+            self.replace(kept[0], *self.selection)
+        if len(kept) > 1:
+            self.notify(
+                f"pasted {len(kept)} lines into a one-line field: kept the first ({len(kept[0])} characters)",
+                severity="warning",
+            )
+
+
+class ExactDocument(Document):
+    """A document whose lines break at '\\n' only, so `text` is exactly what was loaded and typed."""
+
+    def __init__(self, text: str) -> None:
+        self._newline = "\n"
+        self._lines = text.split("\n")
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        top, bottom = sorted((start, end))
+        top_row, top_column = top
+        bottom_row, bottom_column = bottom
+        insert_lines = text.split("\n")
+        lines = self._lines
+        replaced_text = self.get_text_range(top, bottom)
+        after = lines[bottom_row][bottom_column:] if bottom_row < len(lines) else ""
+        before = lines[top_row][:top_column] if top_row < len(lines) else ""
+        insert_lines[0] = before + insert_lines[0]
+        destination_column = len(insert_lines[-1])
+        insert_lines[-1] = insert_lines[-1] + after
+        lines[top_row : bottom_row + 1] = insert_lines
+        return EditResult((top_row + len(insert_lines) - 1, destination_column), replaced_text)
+
 
 class FieldTextArea(ImmediateBindings, TextArea):
-    """A multi-line form field (query, body)."""
+    """A multi-line form field (query, body): holds exactly the text put in."""
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        super()._set_document("", language)
+        self.document = ExactDocument(text)
+        self.wrapped_document = WrappedDocument(self.document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._fit_wrap()
+        self._rewrap_and_refresh_virtual_size()
+
+    def _fit_wrap(self) -> None:
+        wrap = not any(len(line) > LONG_LINE for line in self.document.lines)
+        if self.soft_wrap != wrap:
+            self.soft_wrap = wrap
+
+    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is self:
+            self._fit_wrap()

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from explorer.endpoints import ENDPOINTS, find
-from explorer.tui.fields import FieldInput, FieldTextArea
+from explorer.tui.fields import FieldInput, FieldTextArea, describe_character, hidden_characters
 from explorer.tui.model import FormState
 
 SECRET_FIELDS = ("secret-key", "private-key", "passphrase")
@@ -119,6 +119,7 @@ class Form(VerticalScroll):
         # The initial value is applied by the app (after its own prefill), never by a late Changed.
         self._applied_endpoint: str | None = endpoint
         self._pending: str | None = None
+        self._hidden: dict[str, list[str]] = {}  # field id -> invisible characters already reported
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -256,12 +257,28 @@ class Form(VerticalScroll):
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._report_hidden(event.input.id or "", event.value)
         self._schedule(event.input.id or "")
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
         event.stop()
+        self._report_hidden(event.text_area.id or "", event.text_area.text, multiline=True)
         self._schedule(event.text_area.id or "")
+
+    def _report_hidden(self, field_id: str, text: str, *, multiline: bool = False) -> None:
+        """Say once when a field gains a character that does not show (a control, an RTL mark)."""
+        hidden = hidden_characters(text, multiline=multiline)
+        new = [char for char in hidden if char not in self._hidden.get(field_id, [])]
+        self._hidden[field_id] = hidden
+        if new:
+            names = ", ".join(describe_character(char) for char in new[:3])
+            more = f" and {len(new) - 3} more" if len(new) > 3 else ""
+            self.notify(
+                f"{field_id}: contains {names}{more}, which does not show on screen; it is kept as typed",
+                title="invisible character",
+                severity="warning",
+            )
 
     @on(Select.Changed, "#endpoint")
     def _endpoint_changed(self, event: Select.Changed) -> None:
