@@ -48,6 +48,12 @@ def load_private_key(pem: str | bytes, passphrase: str | bytes | None = None) ->
     text = pem.decode("utf-8", "replace") if isinstance(pem, bytes) else pem
     match = _PEM_BLOCK.search(text)
     if match is None:
+        if isinstance(pem, bytes) and _looks_like_der(pem):
+            raise CryptoError(
+                "not_pem",
+                "this is a binary (DER) key, not PEM text: convert it with "
+                "'openssl pkey -inform DER -in KEY.der -out key.pem' and give key.pem",
+            )
         if "-----BEGIN" in text:
             raise CryptoError("not_pem", "the PEM block is incomplete: no matching '-----END ...-----' line")
         raise CryptoError(
@@ -71,12 +77,15 @@ def load_private_key(pem: str | bytes, passphrase: str | bytes | None = None) ->
         if encrypted:
             raise CryptoError("needs_passphrase", "this private key is encrypted: give its passphrase") from None
         key = None
-    except ValueError as exc:
+    except ValueError:
         if encrypted:
             raise CryptoError(
                 "wrong_passphrase", "wrong passphrase for this private key (or the key is damaged)"
             ) from None
-        raise CryptoError("bad_key", f"the PEM block does not hold a readable private key ({exc})") from None
+        # The library's own text (a URL, 'InvalidData(Invalid padding)') tells a person nothing more.
+        raise CryptoError(
+            "bad_key", "the PEM block does not hold a readable private key: its base64 is damaged or cut short"
+        ) from None
     except UnsupportedAlgorithm as exc:
         raise CryptoError("not_rsa", f"unsupported key type ({exc}); an RSA private key is needed") from None
     if key is None:
@@ -89,6 +98,15 @@ def load_private_key(pem: str | bytes, passphrase: str | bytes | None = None) ->
             "key_size", f"RSA key is {key.key_size} bits; user data keys are {MIN_KEY_BITS} to {MAX_KEY_BITS} bits"
         )
     return key
+
+
+def _looks_like_der(data: bytes) -> bool:
+    """An ASN.1 SEQUENCE with a long-form length that spans the data: how every DER key starts."""
+    if len(data) < 4 or data[0] != 0x30 or not 0x81 <= data[1] <= 0x84:
+        return False
+    header = 2 + data[1] - 0x80
+    size = int.from_bytes(data[2:header], "big")
+    return 0 <= len(data) - (header + size) <= 2  # a trailing line end at most
 
 
 def decode_base64(text: str | bytes) -> bytes:
