@@ -7,6 +7,7 @@ faithful server re-derives exactly the canonical request we signed.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -71,8 +72,22 @@ def split_url(url: str) -> tuple[str, str, list[tuple[str, str]]]:
     return f"{parts.scheme}://{parts.netloc}", parts.path or "/", signing.parse_query(parts.query)
 
 
+def _hidden_character(text: str) -> str | None:
+    """The first character that does not show as itself: a control, a space or an invisible mark."""
+    for char in text:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            name = unicodedata.name(char, "a control character" if char < " " else "unnamed")
+            return f"U+{ord(char):04X} ({name})"
+    return None
+
+
 def check_base_url(base_url: str) -> str:
     """Return the base URL without a trailing slash; raise SigningInputError when it is not http(s)://host."""
+    # A right-to-left mark shows 'https://moc.evil' as something else; a control character or a
+    # space never reaches the server as typed. Say which one, instead of sending somewhere unseen.
+    hidden = _hidden_character(base_url.strip())
+    if hidden is not None:
+        raise signing.SigningInputError("base URL", f"contains {hidden}, which a URL cannot hold: retype it")
     try:
         parts = urlsplit(base_url.strip())
     except ValueError as exc:  # e.g. "Invalid IPv6 URL"
