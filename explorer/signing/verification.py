@@ -104,6 +104,8 @@ def verify(
     token = token.strip()
     if token.lower().startswith("bearer "):
         token = token[7:].strip()
+    if not token:
+        return Verification(Outcome.MALFORMED_TOKEN, "the token is empty")
     parts = token.split(".")
     if len(parts) != 3:
         return Verification(Outcome.MALFORMED_TOKEN, f"a JWT has 3 dot-separated parts; this one has {len(parts)}")
