@@ -216,7 +216,7 @@ def test_changed_characters_are_marked_in_the_canonical_request() -> None:
     before = compute(state, ts=1, now=1)
     after = compute(FormState(**{**state.__dict__, "query": "page=12"}), ts=1, now=1)
     table = render.canonical_view(after, before).renderables[0]
-    cells = table.columns[1]._cells
+    cells = [value for _, value in table.rows]
     query_cell = cells[2]
     marked = [(span.start, span.end) for span in query_cell.spans if span.style == render.CHANGED]
     assert marked == [(6, 7)]  # the typed '2' of page=12

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 
 from explorer import signing
@@ -38,11 +39,49 @@ RULES = {
 }
 
 
-def grid() -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style=LABEL, no_wrap=True, min_width=15)
-    table.add_column(overflow="fold")
-    return table
+class Rows:
+    """Label / value rows: a label column (at least 15 wide) and values folded to the rest.
+
+    It draws what a two-column `Table.grid` would, at a fraction of the cost: the stages are drawn
+    again on every keystroke, and Rich's table measures every cell each time.
+    """
+
+    def __init__(self, min_label: int = 15) -> None:
+        self.rows: list[tuple[str, Text]] = []
+        self.min_label = min_label
+
+    def add_row(self, label: str, value: Text) -> None:
+        self.rows.append((label, value))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        label_width = max([self.min_label, *(len(label) for label, _ in self.rows)])
+        value_width = max(1, options.max_width - label_width - 1)
+        # Like the table it replaces: as wide as the widest row, at most the width available.
+        width = min(options.max_width, label_width + 1 + max((v.cell_len for _, v in self.rows), default=0))
+        blank = " " * (label_width + 1)
+        for label, value in self.rows:
+            lines = value.wrap(console, value_width, overflow="fold", no_wrap=False) if value else [Text()]
+            for index, line in enumerate(lines):
+                row = Text(end="")
+                if index == 0:
+                    row.append(label.ljust(label_width), LABEL)
+                    row.append(" ", LABEL)
+                else:
+                    row.append(blank)
+                row.append(line)  # the value's own style becomes a span, as Text.join does
+                if row.cell_len < width:
+                    row.append(" " * (width - row.cell_len), line.style)
+                yield from row.render(console)
+                yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        label_width = max([self.min_label, *(len(label) for label, _ in self.rows)])
+        widest = max((value.cell_len for _, value in self.rows), default=0)
+        return Measurement(label_width + 2, min(options.max_width, label_width + 1 + max(widest, 1)))
+
+
+def grid() -> Rows:
+    return Rows()
 
 
 def error_text(exc: signing.SigningInputError) -> Text:
