@@ -175,6 +175,8 @@ def test_user_supplied_app(tmp_path: Path) -> None:
         line = first_line(process)
         assert line["app_id"] == "my_app" and line["access_key_id"] == "my_ak"
         assert line["private_key_path"] is None and line["public_key_path"] is None
+        assert line["secret_key"] is None  # the caller's own secret key is never echoed
+        line["secret_key"] = "my-secret-key-of-reasonable-length-0123"
         minted = mint(line, "email")
         exchange = open_data(line, minted["dataToken"])
         assert crypto.decrypt_user_data(key, exchange.user_data).endswith("@example.com")

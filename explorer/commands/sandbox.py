@@ -112,7 +112,8 @@ def _banner(handle: Any, args: argparse.Namespace) -> str:
         [
             f"mp-explorer sandbox listening on {base}",
             f"  app id       {handle.app_id}",
-            f"  access key   {handle.access_key_id}  (secret key: in the JSON line on stdout)",
+            f"  access key   {handle.access_key_id}  "
+            + ("(secret key: yours, from --secret-key)" if args.app_id else "(secret key: in the JSON line on stdout)"),
             key_line,
             "",
             f"Open API (signed)   {prefix}/...  user-open-data, users, message/send, message/broadcast,",
@@ -176,7 +177,9 @@ def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
             "base_url": handle.base_url,
             "app_id": handle.app_id,
             "access_key_id": handle.access_key_id,
-            "secret_key": handle.secret_key,
+            # The demo app's secret key is news to the caller; a key given with --secret-key is not,
+            # and stdout is often logged: it is never echoed.
+            "secret_key": handle.secret_key if app is None else None,
             "private_key_path": str(handle.private_key_path) if handle.private_key_path else None,
             "public_key_path": str(handle.public_key_path) if handle.public_key_path else None,
         }
