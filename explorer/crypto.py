@@ -33,6 +33,9 @@ class CryptoError(ValueError):
 def _passphrase_bytes(passphrase: str | bytes | None) -> bytes | None:
     if passphrase is None or passphrase == "" or passphrase == b"":
         return None
+    if "\x00" in (passphrase.decode("latin-1") if isinstance(passphrase, bytes) else passphrase):
+        # OpenSSL reads a passphrase up to its first NUL: 'pw\x00junk' would open a key made with 'pw'.
+        raise CryptoError("wrong_passphrase", "the passphrase contains a NUL character (U+0000): retype it")
     if isinstance(passphrase, bytes):
         return passphrase
     try:
