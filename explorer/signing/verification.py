@@ -102,8 +102,8 @@ def verify(
         size = len(token) if isinstance(token, str) else 0
         return Verification(Outcome.MALFORMED_TOKEN, f"token is {size} characters; the limit is {MAX_TOKEN_LENGTH}")
     token = token.strip()
-    if token.lower().startswith("bearer "):
-        token = token[7:].strip()
+    if token.lower() == "bearer" or token.lower().startswith("bearer "):  # 'Bearer ' alone strips to 'Bearer'
+        token = token[6:].strip()
     if not token:
         return Verification(Outcome.MALFORMED_TOKEN, "the token is empty")
     parts = token.split(".")
