@@ -1,115 +1,97 @@
-"""Time to first frame: the real `mp-explorer` next to a minimal Textual app, in tmux and headless.
+"""Cold start to first frame in a real terminal (tmux): mp-explorer, a Textual hello-world, Posting.
 
-Run from the repository root:  .venv/bin/python bench/bench_startup.py [--runs N]
+    .venv/bin/python bench/bench_startup.py [--quick]
 
-In tmux (160x50, one private server per run, as in tests/test_e2e_tmux.py): from `new-session` to the
-first `capture-pane` (polled every 5 ms) that shows all four stage titles (mp-explorer with no
-arguments: the embedded sandbox starts after that frame) or "ready" (bench/minimal_app.py). Runs are
-interleaved after one warm-up each (warm .pyc, the demo app's keys already made). Headless: a fresh
-interpreter per run, from its first line to the first frame of App.run(headless=True) (both imports
-included). Prints the median in ms of each and the ratio; no timings are asserted anywhere.
+Each run gets its own tmux server (tests/tmux_harness.py: 160x50, `-f /dev/null`, an empty
+environment but PATH/HOME/TERM, a temporary MP_EXPLORER_HOME). Time runs from just before
+`new-session` to the first `capture-pane` (polled every 5 ms) that shows the first frame:
+  mp-explorer (no arguments: it starts the embedded sandbox after its first frame)
+              all four stage titles;
+  hello-world bench/hello_app.py's "Hello, world";
+  Posting     its title, the URL bar's placeholder and the Response pane (bench/posting_env.py),
+              with a throwaway HOME and XDG dirs.
+All run with the venv's interpreter (Posting with its own venv's). One warm-up run each (.pyc
+written, the demo app's keys made), then runs interleaved; medians in milliseconds. The poll
+and tmux's own start are in every figure alike.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import BENCH, Row, interleave, report
+from posting_env import FIRST_FRAME as POSTING_FRAME
+from posting_env import posting_command, posting_env
 
-from tests.tmux_harness import TmuxSession, console_command  # noqa: E402
+from tests.tmux_harness import TmuxSession, console_command
 
 STAGE_TITLES = ("1 · canonical request", "2 · digest", "3 · JWT", "4 · header")
+HELLO_FRAME = ("Hello, world",)
 POLL = 0.005
 DEADLINE = 30.0
 
-HEADLESS = """
-import time; t0 = time.perf_counter()
-import os, sys
-sys.path.insert(0, {root!r}); sys.path.insert(0, {bench!r})
-which = sys.argv[1]
-if which == "explorer":
-    from explorer.tui.app import ExplorerApp
-    from explorer.tui.settings import Settings
-    app = ExplorerApp(Settings(start_sandbox=True))
-else:
-    from minimal_app import MinimalApp
-    app = MinimalApp()
 
-async def first_frame(pilot):
-    # auto_pilot starts once the app is ready (first screen composed, mounted and refreshed).
-    print(f"{{(time.perf_counter() - t0) * 1000:.1f}}")
-    app.exit()
-
-app.run(headless=True, size=(160, 50), auto_pilot=first_frame)
-"""
+def capture(term: TmuxSession) -> str:
+    base = term._base("capture-pane", "-p", "-t", "app")
+    return subprocess.run(base, capture_output=True, text=True, timeout=10).stdout
 
 
-def tmux_first_frame(command: list[str], shows: tuple[str, ...], home: Path) -> float:
-    """ms from new-session to the first capture that shows every string in `shows`."""
+def wait_first_frame(term: TmuxSession, shows: tuple[str, ...], started: float) -> float:
+    """Poll until every string in `shows` is on screen; ms since `started`."""
+    while True:
+        screen = capture(term)
+        if all(text in screen for text in shows):
+            return (time.perf_counter() - started) * 1000
+        if time.perf_counter() - started > DEADLINE:
+            raise RuntimeError(f"no first frame after {DEADLINE:g} s; last screen:\n{screen}")
+        time.sleep(POLL)
+
+
+def first_frame(command: list[str], shows: tuple[str, ...], home: Path) -> float:
     started = time.perf_counter()
     with TmuxSession.start(home=home, command=command) as term:
-        base = term._base("capture-pane", "-p", "-t", "app")
-        while True:
-            screen = subprocess.run(base, capture_output=True, text=True, timeout=10).stdout
-            if all(text in screen for text in shows):
-                return (time.perf_counter() - started) * 1000
-            if time.perf_counter() - started > DEADLINE:
-                raise RuntimeError(f"no first frame after {DEADLINE:g} s; last screen:\n{screen}")
-            time.sleep(POLL)
+        return wait_first_frame(term, shows, started)
 
 
-def headless_first_frame(which: str, home: Path) -> float:
-    env = {"MP_EXPLORER_HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-    result = subprocess.run(
-        [sys.executable, "-c", HEADLESS.format(root=str(ROOT), bench=str(ROOT / "bench")), which],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=ROOT,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"headless {which} failed: {result.stderr[-800:]}")
-    return float(result.stdout.strip().splitlines()[-1])
+def programs(home: Path) -> dict[str, tuple[list[str], tuple[str, ...]] | None]:
+    """name -> (command, first-frame marks); None for Posting when it cannot be installed."""
+    posting = posting_command()
+    return {
+        "mp-explorer": ([str(console_command())], STAGE_TITLES),
+        "hello-world": ([sys.executable, str(BENCH / "hello_app.py")], HELLO_FRAME),
+        "Posting": ([*posting_env(home / "posting-home"), *posting], POSTING_FRAME) if posting else None,
+    }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="runs of each, interleaved (default 5)")
-    args = parser.parse_args()
-
-    explorer = [str(console_command())]
-    minimal = [sys.executable, str(ROOT / "bench" / "minimal_app.py")]
+def measure(quick: bool = False) -> list[Row]:
+    runs = 3 if quick else 10
     with tempfile.TemporaryDirectory(prefix="mpx-bench-") as tmp:
         home = Path(tmp)
         cases = {
-            "tmux      mp-explorer": lambda: tmux_first_frame(explorer, STAGE_TITLES, home),
-            "tmux      minimal app": lambda: tmux_first_frame(minimal, ("ready",), home),
-            "headless  mp-explorer": lambda: headless_first_frame("explorer", home),
-            "headless  minimal app": lambda: headless_first_frame("minimal", home),
+            name: (lambda spec=spec: first_frame(spec[0], spec[1], home))
+            for name, spec in programs(home).items()
+            if spec is not None
         }
-        for run in cases.values():  # warm-up: .pyc, the demo app's keys
-            run()
-        times: dict[str, list[float]] = {name: [] for name in cases}
-        for _ in range(args.runs):
-            for name, run in cases.items():
-                times[name].append(run())
+        samples = interleave(cases, runs)
+    posting = samples.get("Posting", [])
+    note = "" if posting else "Posting could not be installed"
+    return [
+        Row("cold start → first frame (tmux)", "mp-explorer", "hello-world", "ms",
+            samples["mp-explorer"], samples["hello-world"], limit=1.3),
+        Row("cold start → first frame (tmux)", "mp-explorer", "Posting", "ms",
+            samples["mp-explorer"], posting, limit=0.6, note=note),
+    ]  # fmt: skip
 
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    print(f"time to first frame, median of {args.runs} (ms)  [{sys.platform}, Python {sys.version.split()[0]}]")
-    for name, values in times.items():
-        spread = ", ".join(f"{v:.0f}" for v in values)
-        print(f"  {name}  {medians[name]:7.1f}   ({spread})")
-    for where in ("tmux", "headless"):
-        ratio = medians[f"{where:<9} mp-explorer"] / medians[f"{where:<9} minimal app"]
-        print(f"  {where}: mp-explorer / minimal = {ratio:.2f}x")
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    report(measure(parser.parse_args().quick))
 
 
 if __name__ == "__main__":
