@@ -128,6 +128,9 @@ def _int_flag(flag: str, text: str, *, low: int, high: int) -> int:
     try:
         value = int(text.strip(), 10)
     except ValueError:
+        digits = text.strip().lstrip("-")
+        if digits.isascii() and digits.isdigit():  # past Python's 4300-digit conversion limit
+            raise UsageError(f"{flag}: a number of {len(digits)} digits is out of range ({low} to {high})") from None
         shown = text if len(text) <= 40 else text[:40] + "..."
         raise UsageError(f"{flag}: {shown!r} is not an integer") from None
     if not low <= value <= high:

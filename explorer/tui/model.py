@@ -89,6 +89,10 @@ def parse_query_text(text: str, values: dict[str, str] | None = None) -> tuple[l
     return [(name, fill_placeholders(value, values)) for name, value in pairs], mode
 
 
+# 9999-12-31 23:59:59 UTC: past it there is no calendar date, and `sign --ts` refuses it too.
+MAX_TS = 253402300799
+
+
 def parse_ts(text: str) -> int:
     """The timestamp field as integer Unix seconds; SigningInputError('ts') otherwise."""
     stripped = text.strip()
@@ -97,10 +101,16 @@ def parse_ts(text: str) -> int:
     if not re.fullmatch(r"-?\d+", stripped):
         raise signing.SigningInputError("ts", f"{stripped!r} is not integer Unix seconds")
     try:
-        return int(stripped)
+        value = int(stripped)
     except ValueError:  # more digits than Python converts (4300 by default)
         digits = len(stripped.lstrip("-"))
         raise signing.SigningInputError("ts", f"has {digits} digits: give integer Unix seconds") from None
+    # The same bounds as `mp-explorer sign --ts`: a ts a server can read and a calendar can show.
+    if value < 0:
+        raise signing.SigningInputError("ts", f"{value} is before 1970-01-01: Unix seconds are 0 or more")
+    if value > MAX_TS:
+        raise signing.SigningInputError("ts", f"is after the year 9999 (the largest is {MAX_TS})")
+    return value
 
 
 def parse_timeout(text: str) -> float:
