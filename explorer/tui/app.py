@@ -393,6 +393,18 @@ class ExplorerApp(App[None]):
             return
         self.push_screen(HelpScreen(self.help_topic()))
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        # Textual saves into the downloads directory and, where there is none (a server, a container),
+        # only says "Failed to save screenshot". Then the working directory, where the user started us.
+        if path is None:
+            from platformdirs import user_downloads_path
+
+            if not user_downloads_path().is_dir():
+                path = "."
+        return super().deliver_screenshot(filename, path, time_format)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Send request", "Sign now and send (ctrl+s)", self.action_send)
