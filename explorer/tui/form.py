@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from textual import events, on
@@ -32,14 +33,16 @@ INPUT_FIELDS = (
 
 
 class KeyInput(FieldInput):
-    """A masked input that keeps a pasted multi-line PEM (line breaks become spaces)."""
+    """A masked input that keeps a pasted multi-line PEM (each run of line breaks becomes one space)."""
 
     def _on_paste(self, event: events.Paste) -> None:
         # prevent_default: Input's own handler (first line only) must not run after this one.
         event.prevent_default()
         event.stop()
-        if event.text:
-            self.insert_text_at_cursor(" ".join(event.text.split()))
+        # Only line breaks change: other spaces are part of what was pasted (a path may hold two).
+        text = re.sub(r"[\r\n]+", " ", event.text.strip("\r\n"))
+        if text:
+            self.insert_text_at_cursor(text)
 
 
 class Form(VerticalScroll):

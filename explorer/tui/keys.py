@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,10 @@ from explorer.tui.model import normalise_pem
 
 # A 4096-bit PEM key is about 3.3 KiB; anything far larger is not a key.
 MAX_KEY_FILE_BYTES = 64 * 1024
+# Longer than PATH_MAX: pasted text, not a path.
+MAX_PATH_CHARS = 4096
+_BASE64_BODY = re.compile(r"[A-Za-z0-9+/=\s]+")
+UNARMOURED = "this looks like a key's base64 without its BEGIN and END lines: paste the whole PEM"
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,24 @@ def load_key(text: str, passphrase: str = "") -> KeyStatus:
     if "-----BEGIN" in stripped:
         pem = normalise_pem(stripped).encode("utf-8")
         source = "pasted PEM"
+    elif len(stripped) > MAX_PATH_CHARS or "\n" in stripped:
+        # Pasted text, not a path: naming it as a missing file would print all of it back.
+        if _BASE64_BODY.fullmatch(stripped):
+            return KeyStatus(None, UNARMOURED, "error")
+        return KeyStatus(
+            None,
+            f"neither a file path nor a PEM block ({len(stripped)} characters): give a path or paste the PEM",
+            "error",
+        )
     else:
         try:
             path = Path(stripped).expanduser()
             # Only a regular, key-sized file: '/dev/zero' typed here must not hang the screen.
             if not path.is_file():
-                return KeyStatus(None, f"no such file: {path} (give a path or paste the PEM)", "error")
+                if _BASE64_BODY.fullmatch(stripped) and len(stripped) > 200:
+                    return KeyStatus(None, UNARMOURED, "error")
+                shown = str(path) if len(str(path)) <= 120 else str(path)[:120] + "…"
+                return KeyStatus(None, f"no such file: {shown} (give a path or paste the PEM)", "error")
             with path.open("rb") as handle:
                 pem = handle.read(MAX_KEY_FILE_BYTES + 1)
         except (OSError, ValueError, RuntimeError) as exc:
