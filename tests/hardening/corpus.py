@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -252,7 +253,7 @@ def sha256_of(data: Value) -> str:
 
 def _flattened(value: Value) -> str:
     assert isinstance(value, str)
-    return " ".join(value.split())
+    return re.sub(r"[\r\n]+", " ", value.strip("\r\n"))
 
 
 FLATTENED = "the key field is one line: a pasted PEM keeps its text with each run of line breaks as one space"
@@ -368,6 +369,20 @@ CASES: tuple[Case, ...] = (
         "private-key",
         "x" * 8192,
         (Shown("key-status", ("not a PEM private key",)),),
+        Said(1, ("not a PEM private key",)),
+    ),
+    Case(
+        "pem-8kb-junk-pasted",
+        "private-key",
+        lambda: "".join(random.Random(9).choices("abcdefghij !#$%&()*,.:;<>?@[]^_{|}~", k=8192)),
+        (Shown("key-status", ("neither a file path nor a PEM block", "8192 characters")),),
+        Said(1, ("not a PEM private key",)),
+    ),
+    Case(
+        "pem-base64-without-armour",
+        "private-key",
+        lambda: "".join(rsa_pem().splitlines()[1:-1]),
+        (Shown("key-status", ("base64 without its BEGIN and END lines", "paste the whole PEM")),),
         Said(1, ("not a PEM private key",)),
     ),
     Case("pem-empty-file", "private-key", b"", (), Said(1, ("not a PEM private key",))),
