@@ -32,6 +32,20 @@ class SandboxProcess:
     line: dict[str, Any]
     stdout_rest: str = ""
     stderr: str = ""
+    stopped: bool = False
+
+    def stop(self) -> None:
+        """Ctrl+C (SIGINT) and wait; keep what it wrote after the JSON line. Stopping twice is a no-op."""
+        if self.stopped:
+            return
+        self.stopped = True
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            self.stdout_rest, self.stderr = self.process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.stdout_rest, self.stderr = self.process.communicate()
 
     @property
     def base_url(self) -> str:
@@ -94,15 +108,11 @@ def running_sandbox(
         sandbox = SandboxProcess(process, json.loads(first))
         yield sandbox
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-        try:
-            out, err = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            out, err = process.communicate()
         if sandbox is not None:
-            sandbox.stdout_rest, sandbox.stderr = out, err
+            sandbox.stop()
+        elif process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 def base_env(**extra: str) -> dict[str, str]:
