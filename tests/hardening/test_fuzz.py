@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from explorer import crypto, signing
+from explorer.tui.model import parse_ts
 from tests.hardening import tally
 from tests.hardening.fuzz_strategies import (
     any_int,
@@ -123,6 +124,30 @@ def test_sign_raises_only_signing_input_error_and_what_it_signs_verifies(
         assert result.ok, result.detail
         assert signature.header_line == f"{signing.HEADER_NAME}: {signature.token}"
         assert signature.token.isascii()
+    tally.count("property fuzzing", "sign")
+
+
+@FUZZ
+@given(
+    text=st.one_of(
+        hostile_text,
+        st.integers(min_value=4290, max_value=5100).map(lambda n: "9" * n),
+        st.integers(min_value=4290, max_value=5100).map(lambda n: "-" + "1" * n),
+        st.from_regex(r"\s*-?[0-9]{1,30}\s*", fullmatch=True),
+    )
+)
+def test_the_explorer_ts_field_takes_any_text_and_raises_only_signing_input_error(text: str) -> None:
+    """The ts field is parsed by the explorer before sign sees it: a pasted 5,000-digit number once escaped."""
+    try:
+        ts = parse_ts(text)
+    except signing.SigningInputError as exc:
+        assert exc.field == "ts" and exc.message
+        event("refused")
+    else:
+        assert ts == int(text.strip())
+        event("parsed")
+        # What the field accepts, sign either signs or refuses by name.
+        _sign_or_refuse(method="GET", path="/", access_key_id=ACCESS, secret_key=SECRET, ts=ts)
     tally.count("property fuzzing", "sign")
 
 
