@@ -407,6 +407,13 @@ CASES: tuple[Case, ...] = (
         (Shown("key-status", ("no such file",)), _invisible(*RTL_WORDS)),
         Said(2, ("--private-key", "cannot read", "no such file")),
     ),
+    Case(
+        "pem-path-with-control-characters",
+        "private-key",
+        "/tmp/key\x1b[2J.pem",
+        (Shown("key-status", ("no such file",)), _invisible(*ESC_WORDS)),
+        Said(2, ("--private-key", "cannot read", "no such file")),
+    ),
     # --- passphrases --------------------------------------------------------------------------
     Case(
         "passphrase-wrong",
@@ -879,6 +886,13 @@ CASES: tuple[Case, ...] = (
         "ts",
         f"{RTL}1700000000",
         (Shown("jwt", ("is not integer Unix seconds",)), _invisible(*RTL_WORDS)),
+        Said(2, ("--ts", "is not an integer")),
+    ),
+    Case(
+        "ts-control-characters",
+        "ts",
+        "1700000000\x1b[2J",
+        (Shown("jwt", ("is not integer Unix seconds",)), _invisible(*ESC_WORDS)),
         Said(2, ("--ts", "is not an integer")),
     ),
     # --- control characters and RTL marks in the other text fields ----------------------------
