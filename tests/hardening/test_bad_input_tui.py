@@ -195,7 +195,8 @@ async def reset(app: ExplorerApp, pilot: Any, baseline: dict[str, str]) -> None:
     for field_id, value in baseline.items():
         if app.form.value(field_id) != value:
             app.form.set_value(field_id, value)
-    await settle(app, pilot)
+    # One pause: the next case's own settle waits for the rest of the recompute.
+    await pilot.pause()
     app.clear_notifications()
 
 
