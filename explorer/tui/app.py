@@ -6,6 +6,7 @@ the Stages' RequestSpec and Signature into an Exchange, rendered raw and decrypt
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -71,6 +72,7 @@ class ExplorerApp(App[None]):
         self.minted_token: str | None = None
         self.minted: dict[str, Any] | None = None  # the last data token minted: dataToken, openId, ...
         self.last_exchange: Any = None
+        self.send_in_flight: tuple[str, str, float] | None = None  # method, url, monotonic start
         self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
 
     def _fatal_error(self) -> None:
@@ -302,8 +304,15 @@ class ExplorerApp(App[None]):
         if not running:
             return
         self.workers.cancel_group(self, "send")
+        from explorer.tui import exchange_view
+
         response = self.query_one(ResponsePanel)
-        response.raw.show(Text("send cancelled", style="bold #e3b341"), title="raw · cancelled")
+        method, url, started = self.send_in_flight or ("", "", time.monotonic())
+        self.send_in_flight = None
+        response.raw.show(
+            exchange_view.cancelled_view(method, url, time.monotonic() - started), title="raw · cancelled"
+        )
+        response.decrypted.show(Text("nothing to decrypt: the send was cancelled", style="dim"), title="decrypted")
 
     @work(exclusive=True, group="send")
     async def run_send(self) -> None:
@@ -327,11 +336,13 @@ class ExplorerApp(App[None]):
             return
         assert stages.spec is not None and stages.signature is not None and stages.base_url is not None
         wire = wire_request(stages.spec, stages.signature, stages.base_url)
-        response.raw.show(exchange_view.sending_view(wire.method, wire.url), title="raw · sending")
+        response.raw.show(exchange_view.sending_view(wire.method, wire.url, timeout), title="raw · sending")
         response.decrypted.show(Text("waiting for the response…", style="dim"), title="decrypted")
         from explorer import client
 
+        self.send_in_flight = (wire.method, wire.url, time.monotonic())
         exchange = await client.send_async(wire, timeout=timeout)
+        self.send_in_flight = None
         self.last_exchange = exchange
         status = f"{exchange.status}" if exchange.status is not None else (exchange.error_kind or "error")
         raw_state = "ok" if exchange.ok else "bad"

@@ -17,6 +17,7 @@ from explorer.endpoints import ENVELOPE_CODES
 from explorer.tui import render
 
 MAX_BODY_SHOWN = 20_000
+MAX_BODY_PARSED = 256 * 1024
 SENT = "bold #79c0ff"
 RECEIVED = "bold #7ee787"
 
@@ -46,6 +47,9 @@ def _body(body: bytes) -> RenderableType:
     cut = len(text) > MAX_BODY_SHOWN
     shown = text[:MAX_BODY_SHOWN]
     try:
+        if len(body) > MAX_BODY_PARSED:
+            # Parsing and re-indenting megabytes would hold up the screen to show 20,000 characters.
+            raise ValueError("too big to pretty-print")
         pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
         renderable: RenderableType = Syntax(
             pretty[:MAX_BODY_SHOWN], "json", theme="monokai", background_color="default", word_wrap=True
@@ -85,8 +89,18 @@ def summary(exchange: Any) -> Text:
     return text
 
 
-def sending_view(method: str, url: str) -> RenderableType:
-    return Text.assemble(("→ ", SENT), (f"{method} {url}", SENT), ("\nsending…", render.NOTE))
+def sending_view(method: str, url: str, timeout: float | None = None) -> RenderableType:
+    limit = f" (gives up after {timeout:g} s; escape cancels)" if timeout is not None else ""
+    return Text.assemble(("→ ", SENT), (f"{method} {url}", SENT), (f"\nsending…{limit}", render.NOTE))
+
+
+def cancelled_view(method: str, url: str, after: float) -> RenderableType:
+    """A send abandoned with escape: what was abandoned, when, and how to send again."""
+    text = Text("send cancelled", style="bold #e3b341")
+    if method:
+        text.append(f": {method} {url} abandoned after {after:.1f} s, nothing shown from it", style="#e3b341")
+    text.append("\nctrl+s sends again", style=render.NOTE)
+    return text
 
 
 def raw_view(exchange: Any) -> RenderableType:
