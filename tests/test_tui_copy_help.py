@@ -11,7 +11,7 @@ import pytest
 
 from explorer import clipboard
 from explorer.tui.help import HelpScreen, topic_text
-from tests.tui_support import SECRET, SIZE, app_for, fill
+from tests.tui_support import SECRET, SIZE, app_for
 
 OSC52_PREFIX = "\x1b]52;c;"
 
@@ -220,7 +220,8 @@ async def test_a_crash_report_never_prints_the_secret_key(monkeypatch: pytest.Mo
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             monkeypatch.setattr(app_module, "compute", broken_compute)
-            fill(app, method="POST")
+            app.query_one("#method").focus()
+            await pilot.press("X")  # a keystroke: the crash happens inside the app's own loop
             await pilot.pause()
             await pilot.pause()
     console = Console(file=io.StringIO(), width=200)

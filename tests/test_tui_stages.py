@@ -298,3 +298,30 @@ def test_jwt_stage_shows_the_payload_decoded_from_the_token(vectors: dict[str, A
     assert "someone-else" in shown and "0" * 64 in shown
     assert vector["access_key_id"] not in shown
     assert expected["digest"] in text(stages)
+
+
+async def test_a_keystroke_and_its_stages_reach_the_screen_in_the_same_frame() -> None:
+    """No frame shows the typed character in the field while the stages still show the old request."""
+    app = app_for()
+    frames: list[tuple[str, str]] = []  # (field value, canonical stage) of every frame drawn
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None:
+            frames.append((app.query_one("#data-token").value, stage(app, "canonical").value))
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#data-token").focus()
+        await pilot.pause()
+        for char in "xyz":
+            frames.clear()
+            await pilot.press(char)
+            await pilot.pause()
+            typed = [(value, canonical) for value, canonical in frames if value.endswith(char)]
+            assert typed, f"no frame drawn after {char!r}"
+            value, canonical = typed[0]
+            assert f"openData={value}" in canonical or value in canonical, (
+                f"the first frame showing {value!r} in the field still had the old stages:\n{canonical}"
+            )

@@ -90,7 +90,7 @@ class ExplorerApp(App[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield Form(endpoint=self.settings.endpoint)
+            yield Form(endpoint=self.settings.endpoint, on_edit=self.form_edited)
             with Vertical(id="right"):
                 yield StagesPanel(id="stages")
                 yield ResponsePanel(id="response")
@@ -178,12 +178,16 @@ class ExplorerApp(App[None]):
 
     @on(Form.Edited)
     def _form_edited(self, event: Form.Edited) -> None:
-        if event.source == "ts":
+        self.form_edited(event.source)
+
+    def form_edited(self, source: str) -> None:
+        """An input changed (`source` is its id): recompute every stage."""
+        if source == "ts":
             self.ts_pinned = True
             self._show_ts_mode()
-        if event.source in ("private-key", "passphrase"):
+        if source in ("private-key", "passphrase"):
             self._refresh_key_status()
-        if event.source == "data-token" and self.form.value("data-token") != self.minted_token:
+        if source == "data-token" and self.form.value("data-token") != self.minted_token:
             self.data_token_expires = None
             self.form.set_hint("data-token-ttl", "")
         self.recompute(flash=True)

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from textual import events
 from textual.document._document import Document, EditResult, Location
 from textual.document._document_navigator import DocumentNavigator
 from textual.document._wrapped_document import WrappedDocument
+from textual.message import Message
 from textual.widgets import Input, TextArea
 
 # A line longer than this is shown unwrapped: Textual re-splits a wrapped line into its screen rows
@@ -67,7 +69,21 @@ class ImmediateBindings:
 
 
 class FieldInput(ImmediateBindings, Input):
-    """A one-line form field."""
+    """A one-line form field.
+
+    With `on_change` set (the form sets it), a change is handed over at once instead of as a
+    bubbling Changed message: the stages then follow the keystroke in the frame that echoes it.
+    The Changed message reached the form after that frame was drawn, so every key cost a frame.
+    """
+
+    on_change: Callable[[FieldInput], None] | None = None
+
+    def post_message(self, message: Message) -> bool:
+        if self.on_change is not None and isinstance(message, Input.Changed) and message.input is self:
+            if not self._is_prevented(Input.Changed):  # a quiet set_value prevents it
+                self.on_change(self)
+            return True
+        return super().post_message(message)
 
     def _on_paste(self, event: events.Paste) -> None:
         # Input keeps the first of `str.splitlines` (which also splits at U+2028, \x0b, \x1c...):

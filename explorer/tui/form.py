@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import events, on
@@ -115,13 +116,16 @@ class Form(VerticalScroll):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, Form.Edited)
 
-    def __init__(self, *, endpoint: str | None = None, id: str = "form") -> None:
+    def __init__(
+        self, *, endpoint: str | None = None, id: str = "form", on_edit: Callable[[str], None] | None = None
+    ) -> None:
+        """`on_edit(source)` is called on every edit; without it, an Edited message is posted."""
         super().__init__(id=id)
+        self._on_edit = on_edit
         self.border_title = "mp-explorer · request"
         self._initial_endpoint = endpoint
         # The initial value is applied by the app (after its own prefill), never by a late Changed.
         self._applied_endpoint: str | None = endpoint
-        self._pending: str | None = None
         self._hidden: dict[str, list[str]] = {}  # field id -> invisible characters already reported
 
     # --- layout ------------------------------------------------------------------------------
@@ -220,7 +224,8 @@ class Form(VerticalScroll):
 
     def set_hint(self, hint_id: str, text: str, *, level: str = "") -> None:
         hint = self.query_one(f"#{hint_id}", Static)
-        hint.update(text)
+        if text != str(hint.content):  # an unchanged hint costs nothing (an update lays out the screen)
+            hint.update(text)
         hint.set_class(not text, "-empty")
         hint.set_class(level == "error", "-error")
         hint.set_class(level == "warning", "-warning")
@@ -244,24 +249,28 @@ class Form(VerticalScroll):
         for field_id in SECRET_FIELDS:
             self.query_one(f"#{field_id}", Input).password = masked
 
-    # --- events: coalesce many changes into one Edited per refresh ----------------------------
+    # --- events: one Edited per change; queued ones coalesce (Edited.can_replace) -------------
 
     def _schedule(self, source: str) -> None:
-        first = self._pending is None
-        self._pending = source
-        if first:
-            self.call_after_refresh(self._emit)
-
-    def _emit(self) -> None:
-        source, self._pending = self._pending, None
-        if source is not None:
+        # At once, so the stages are drawn in the same frame as the keystroke's echo: waiting for
+        # the next refresh, or for an Edited message to hop up to the app, cost a frame (~17 ms).
+        if self._on_edit is not None:
+            self._on_edit(source)
+        else:
             self.post_message(self.Edited(source))
+
+    def on_mount(self) -> None:
+        for field in self.query(FieldInput):
+            field.on_change = self._field_changed
+
+    def _field_changed(self, field: Input) -> None:
+        self._report_hidden(field.id or "", field.value)
+        self._schedule(field.id or "")
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._report_hidden(event.input.id or "", event.value)
-        self._schedule(event.input.id or "")
+        self._field_changed(event.input)
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import io
 
 from rich.console import Console, Group, RenderableType
+from rich.segment import Segment
 from rich.text import Text
+from textual._context import active_app
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
 from textual.timer import Timer
+from textual.visual import RenderOptions, RichVisual
 from textual.widgets import Static
 
 from explorer.tui import render
@@ -21,6 +27,39 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("header", "4 · header"),
 )
 FLASH_SECONDS = 1.0
+
+
+class RenderedOnce(RichVisual):
+    """A Rich renderable drawn once per width, for both its height and its lines.
+
+    Textual draws a Rich renderable in full to learn its height, then again to paint it; the
+    stages are redrawn on every keystroke, so this keeps the lines of the last width drawn.
+    """
+
+    def __init__(self, widget: Static, renderable: RenderableType) -> None:
+        super().__init__(widget, renderable)
+        self._width = -1
+        self._lines: list[list[Segment]] = []
+
+    def lines(self, width: int) -> list[list[Segment]]:
+        if width != self._width:
+            app = active_app.get()
+            options = app.console_options.update(highlight=False, width=width, height=None)
+            segments = app.console.render(self._renderable, options)
+            self._lines = list(Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False))
+            self._width = width
+        return self._lines
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.lines(width))
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        lines = self.lines(width) if height is None else self.lines(width)[:height]
+        base = style.rich_style
+        if not base:
+            return [Strip(line) for line in lines]
+        add = base.__add__  # the widget's own style under each segment's, as Textual's _Styled does
+        return [Strip([Segment(text, add(seg_style), control) for text, seg_style, control in line]) for line in lines]
 
 
 class StageView(Static, can_focus=True):
@@ -63,7 +102,11 @@ class StageView(Static, can_focus=True):
         self.value = value
         self.body = body
         self.set_class(broken, "-broken")
-        self.update(Group(Text(render.RULES[self.stage], style=render.RULE), body))
+        visual = RenderedOnce(self, Group(Text(render.RULES[self.stage], style=render.RULE), body))
+        # Lay the screen out again only when this stage's height changes (most keystrokes keep it).
+        width = self.content_region.width
+        same_height = width > 0 and visual.get_height({}, width) == self.content_region.height
+        self.update(visual, layout=not same_height)
         if changed and flash:
             self.add_class("-changed")
             if self._flash_timer is not None:
