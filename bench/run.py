@@ -13,6 +13,7 @@ import argparse
 import datetime
 import os
 import platform
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -61,8 +62,20 @@ HOW = """\
   request is signed before timing; every answer is checked for code 000000.
 - **peak RSS** (`bench_rss.py`): VmHWM from `/proc/<pid>/status` of the app's process in the tmux pane:
   mp-explorer after launch, the embedded sandbox up, a ctrl+s GetUserOpenId and its decrypted answer on
-  screen; Posting after its first frame and 2 s idle.
+  screen (the help screen is never opened: it alone adds ~23 MiB); Posting after its first frame and 2 s idle.
 """
+
+
+def code_version() -> str:
+    """The commit measured, and whether the working tree had changes on top (they are measured too)."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(BENCH.parent), "describe", "--always", "--dirty"], capture_output=True, text=True
+        )
+    except OSError:
+        return "unknown (no git)"
+    text = result.stdout.strip() or "unknown"
+    return f"{text} (working tree with uncommitted changes)" if text.endswith("-dirty") else text
 
 
 def machine() -> list[str]:
@@ -70,6 +83,7 @@ def machine() -> list[str]:
         f"- CPUs: {os.cpu_count()} ({platform.machine()}), {platform.system()} {platform.release()}",
         f"- Python {platform.python_version()} ({sys.executable})",
         f"- Textual {textual.__version__}",
+        f"- code: {code_version()}",
         f"- date: {datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
     ]
 
