@@ -70,9 +70,14 @@ def authenticate(
     ts_window: int,
     now: int | None = None,
 ) -> signing.Verification:
-    """Verify one request; return the Verification when valid, raise ApiError 900002 otherwise."""
-    canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
+    """Verify one request; return the Verification when valid, raise ApiError 900002 otherwise.
+
+    A request that cannot be canonicalised is 900001 whatever its token says. The canonical request
+    for the `sandbox` object is computed only on the way to a rejection (a valid call has it in
+    its Verification already).
+    """
     if token is None:
+        canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
         raise ApiError(
             env.AUTH_FAILED,
             "JWT authentication failed: missing header",
@@ -88,19 +93,24 @@ def authenticate(
                 ts_window,
             ),
         )
-    result = signing.verify(
-        token,
-        secret_key=secret_key,
-        method=method,
-        path=wire_text(raw_path),
-        query=wire_text(raw_query),
-        body=body,
-        access_key_id=access_key_id,
-        now=now,
-        max_skew=ts_window,
-    )
+    try:
+        result = signing.verify(
+            token,
+            secret_key=secret_key,
+            method=method,
+            path=wire_text(raw_path),
+            query=wire_text(raw_query),
+            body=body,
+            access_key_id=access_key_id,
+            now=now,
+            max_skew=ts_window,
+        )
+    except (signing.SigningInputError, UnicodeError, ValueError):
+        canonicalise(method, raw_path, raw_query, body)  # raises the 900001 that names the problem
+        raise
     if result.ok:
         return result
+    canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
     claims = result.jwt_payload or {}
     skew = result.skew
     ts = claims.get("ts")
