@@ -267,11 +267,32 @@ def _finish(exchange: Exchange, response: httpx.Response, body: bytes, started: 
     return exchange
 
 
+_TLS_CONTEXT: ssl.SSLContext | None = None
+_TLS_LOCK = threading.Lock()
+
+
+def _tls_verify(url: str, verify_tls: bool) -> ssl.SSLContext | bool:
+    """What to give httpx's `verify`: nothing to load for plain http, one shared context for https.
+
+    httpx builds a new SSL context (the whole CA bundle) for every client, about 35 ms and 3 MB,
+    even for an http:// URL. Plain http never uses it (redirects are not followed), and https
+    reuses one context loaded on the first https send.
+    """
+    if not verify_tls or not url.lower().startswith("https:"):
+        return False
+    global _TLS_CONTEXT
+    with _TLS_LOCK:
+        if _TLS_CONTEXT is None:
+            _TLS_CONTEXT = httpx.create_ssl_context()
+        return _TLS_CONTEXT
+
+
 async def _exchange(
     exchange: Exchange, progress: _Progress, timeout: float, verify_tls: bool, transport: Any, started: float
 ) -> Exchange:
     wire = exchange.request
-    async with httpx.AsyncClient(timeout=timeout, verify=verify_tls, transport=transport) as client:
+    verify = _tls_verify(wire.url, verify_tls)
+    async with httpx.AsyncClient(timeout=timeout, verify=verify, transport=transport) as client:
         request = client.build_request(wire.method, wire.url, headers=list(wire.headers), content=wire.body)
         request.extensions["trace"] = progress.trace
         exchange.sent_headers = list(request.headers.multi_items())
