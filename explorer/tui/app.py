@@ -54,6 +54,11 @@ class ExplorerApp(App[None]):
         Binding("ctrl+t", "mint_token", "new data token", priority=True, id="explorer.mint_token"),
         Binding("ctrl+g", "toggle_pin", "pin ts", priority=True, id="explorer.pin_ts"),
         Binding("ctrl+r", "toggle_reveal", "reveal", priority=True, id="explorer.reveal"),
+        # Priority, so focus moves when the key arrives: Textual routes each key to the widget focused
+        # at that moment, and a non-priority tab moved focus only after the keys queued behind it
+        # had gone to the old field ("tab" then "POST" in one terminal read typed into the old one).
+        Binding("tab", "app.focus_next", show=False, priority=True, id="explorer.focus_next"),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="explorer.focus_previous"),
     ]
 
     def __init__(self, settings: Settings | None = None) -> None:
