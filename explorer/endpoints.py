@@ -39,12 +39,14 @@ class Endpoint:
 
 def fill_placeholders(template: str, values: dict[str, str]) -> str:
     """Replace {name} with values[name]; placeholders without a value stay visible."""
+    if "{" not in template:  # most values (every keystroke's query values) have none
+        return template
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)) or m.group(0), template)
 
 
 def placeholders_in(template: str) -> list[str]:
     """The placeholder names still present in a template."""
-    return _PLACEHOLDER.findall(template)
+    return _PLACEHOLDER.findall(template) if "{" in template else []
 
 
 _SKU_BODY = """{

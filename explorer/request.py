@@ -7,6 +7,7 @@ faithful server re-derives exactly the canonical request we signed.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -81,8 +82,12 @@ def _hidden_character(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
 def check_base_url(base_url: str) -> str:
-    """Return the base URL without a trailing slash; raise SigningInputError when it is not http(s)://host."""
+    """Return the base URL without a trailing slash; raise SigningInputError when it is not http(s)://host.
+
+    Cached: the explorer checks the same target on every keystroke (a refusal is not cached).
+    """
     # A right-to-left mark shows 'https://moc.evil' as something else; a control character or a
     # space never reaches the server as typed. Say which one, instead of sending somewhere unseen.
     hidden = _hidden_character(base_url.strip())
