@@ -53,7 +53,7 @@ The path that is *sent* keeps its documented form; the `/` exists only in the si
 The query field takes one `name=value` per line (literal), or one raw query string `a=1&b=2`
 (percent-decoded first). `{{appId}}` and `{{dataToken}}` are filled from their fields.
 
-{inputs}```
+{inputs}```text
 {sig.canonical_request}
 ```
 """,
@@ -71,10 +71,10 @@ Header `{{"alg":"HS256","typ":"JWT"}}`; payload `{{"iss": access key id, "dig": 
 No `exp`, no nonce (as the sample). The `ts` window is **not published**: the sandbox uses ±300 s.
 
 The timestamp follows the clock unless pinned (`ctrl+g`, or type a value, or `--ts`).
-"verifies" re-checks the token with `signing.verify` against the same inputs at the pinned ts (or now).
+The payload rows are decoded back out of the token's second part, as a server reads them.
 A secret key under 32 bytes still signs; HS256 recommends 32, so a note says so.
 
-{inputs}```
+{inputs}```text
 header     {{"alg": "HS256", "typ": "JWT"}}
 payload    {{"iss": "testAccessKey", "dig": "{sig.digest[:16]}…", "ts": 1700000000}}
 ```
