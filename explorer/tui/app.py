@@ -78,6 +78,7 @@ class ExplorerApp(App[None]):
         self.minted: dict[str, Any] | None = None  # the last data token minted: dataToken, openId, ...
         self.last_exchange: Any = None
         self.send_in_flight: tuple[str, str, float] | None = None  # method, url, monotonic start
+        self._form_ready = False
         self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
 
     def _fatal_error(self) -> None:
@@ -106,6 +107,7 @@ class ExplorerApp(App[None]):
         return self.query_one(Form)
 
     def on_mount(self) -> None:
+        self._form_ready = True
         self.theme = "textual-dark"
         self._prefill()
         self.form.set_masked(self.masked)
@@ -187,6 +189,8 @@ class ExplorerApp(App[None]):
 
     def form_edited(self, source: str) -> None:
         """An input changed (`source` is its id): recompute every stage."""
+        if not self._form_ready:
+            return  # the inputs announcing their initial values while they mount; on_mount computes once
         if source == "ts":
             self.ts_pinned = True
             self._show_ts_mode()
