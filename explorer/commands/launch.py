@@ -65,7 +65,11 @@ def parser() -> argparse.ArgumentParser:
         help="a real target such as https://dip-cb.binanceapi.com (default: start the embedded sandbox)",
     )
     target.add_argument(
-        "--timeout", type=_positive_seconds, default=10.0, metavar="S", help="send timeout (default 10)"
+        "--timeout",
+        type=_positive_seconds,
+        default=10.0,
+        metavar="S",
+        help="seconds a send may take in all, connect to last byte (default 10)",
     )
     request = p.add_argument_group("request")
     request.add_argument("--endpoint", metavar="NAME", help="one of the eleven endpoints (default GetUserOpenId)")

@@ -97,8 +97,10 @@ these bytes (it carries the token, never the secret key).
 out (httpx's own headers included), then the status, headers and body. Read the envelope's
 `code`, never the HTTP status alone: `000000` is success.
 
-Connection refused, DNS failures, timeouts, TLS errors, non-JSON and huge bodies each get
-their own message; the app stays usable.
+"timeout s" bounds the whole exchange, from connecting to the last byte of the body, so a
+server that trickles bytes cannot hold a send open. Connection refused, DNS failures, timeouts
+(named by the phase they stopped in), resets, TLS errors, 5xx, non-JSON and bodies over 4 MiB each
+get their own message in the raw pane; the app stays usable and `ctrl+s` sends again.
 """,
         "decrypt": """# Decrypt
 
