@@ -101,6 +101,10 @@ MAX_TS = 253402300799
 def parse_ts(text: str) -> int:
     """The timestamp field as integer Unix seconds; SigningInputError('ts') otherwise."""
     stripped = text.strip()
+    if stripped.isascii() and stripped.isdigit() and len(stripped) <= len(str(MAX_TS)):  # the usual case
+        value = int(stripped)
+        if value <= MAX_TS:
+            return value
     if not stripped:
         raise signing.SigningInputError("ts", "is empty; give integer Unix seconds")
     if not _INTEGER.fullmatch(stripped):
