@@ -67,15 +67,21 @@ HOW = """\
 
 
 def code_version() -> str:
-    """The commit measured, and whether the working tree had changes on top (they are measured too)."""
+    """The commit measured, and whether the working tree had changes on top (they are measured too).
+
+    bench/RESULTS.md itself does not count: the previous run rewrote it.
+    """
+    root = str(BENCH.parent)
     try:
-        result = subprocess.run(
-            ["git", "-C", str(BENCH.parent), "describe", "--always", "--dirty"], capture_output=True, text=True
+        head = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        status = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
         )
     except OSError:
         return "unknown (no git)"
-    text = result.stdout.strip() or "unknown"
-    return f"{text} (working tree with uncommitted changes)" if text.endswith("-dirty") else text
+    text = head.stdout.strip() or "unknown"
+    changed = [line[3:] for line in status.stdout.splitlines() if line[3:] != "bench/RESULTS.md"]
+    return f"{text}-dirty (working tree with uncommitted changes)" if changed else text
 
 
 def machine() -> list[str]:
