@@ -249,7 +249,7 @@ class Form(VerticalScroll):
         for field_id in SECRET_FIELDS:
             self.query_one(f"#{field_id}", Input).password = masked
 
-    # --- events: one Edited per change; queued ones coalesce (Edited.can_replace) -------------
+    # --- events: every change goes to on_edit at once (or as an Edited message) ---------------
 
     def _schedule(self, source: str) -> None:
         # At once, so the stages are drawn in the same frame as the keystroke's echo: waiting for
