@@ -129,6 +129,25 @@ def _quiet_by_default() -> None:
             logger.addHandler(logging.NullHandler())
 
 
+def server_config(app: object) -> uvicorn.Config:
+    """The uvicorn settings every sandbox runs with (the throughput benchmark serves its bare route so too)."""
+    return uvicorn.Config(
+        app,
+        lifespan="off",
+        log_level="warning",
+        # Leave the process's logging alone (the explorer draws the terminal); see _quiet_by_default.
+        log_config=None,
+        access_log=False,
+        http="h11",
+        loop="asyncio",
+        ws="none",
+        h11_max_incomplete_event_size=H11_MAX_INCOMPLETE_EVENT_SIZE,
+        server_header=False,
+        # stop() must return promptly even with a client still connected.
+        timeout_graceful_shutdown=2,
+    )
+
+
 def start_background(
     *,
     app: SandboxAppConfig | None = None,
@@ -151,22 +170,7 @@ def start_background(
     state = SandboxState(settings)
     state.add_app(app)
     sock = bind_socket(host, port)
-    config = uvicorn.Config(
-        build_app(state),
-        lifespan="off",
-        log_level="warning",
-        # Leave the process's logging alone (the explorer draws the terminal); see _quiet_by_default.
-        log_config=None,
-        access_log=False,
-        http="h11",
-        loop="asyncio",
-        ws="none",
-        h11_max_incomplete_event_size=H11_MAX_INCOMPLETE_EVENT_SIZE,
-        server_header=False,
-        # stop() must return promptly even with a client still connected.
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(build_app(state)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mp-explorer-sandbox", daemon=True)
     thread.start()
     handle = SandboxHandle(server, thread, sock, app, state)
