@@ -14,8 +14,11 @@ from explorer.sandbox import envelope as env
 # The route modules register their Open API handlers on import.
 from explorer.sandbox import routes_files, routes_messages, routes_skus, routes_users  # noqa: F401
 from explorer.sandbox.envelope import ApiError
+from explorer.sandbox.fault_middleware import FaultMiddleware
+from explorer.sandbox.faults import Faults
 from explorer.sandbox.limits import SafetyMiddleware, unexpected_body
 from explorer.sandbox.openapi import entry
+from explorer.sandbox.routes_faults import ROUTES as FAULT_ROUTES
 from explorer.sandbox.routes_sandbox import ROUTES as SANDBOX_ROUTES
 from explorer.sandbox.state import SandboxState
 
@@ -42,16 +45,18 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return env.EnvelopeResponse(unexpected_body(), status_code=500)
 
 
-def build_app(state: SandboxState) -> ASGIApp:
-    """An ASGI app serving `state`'s apps, wrapped in the limits layer."""
+def build_app(state: SandboxState, faults: Faults | None = None) -> ASGIApp:
+    """An ASGI app serving `state`'s apps, wrapped in the limits layer; `faults` (default: none) on demand."""
     app = Starlette(
         routes=[
             Route("/mp-api/{rest:path}", entry, methods=ALL_METHODS),
             *SANDBOX_ROUTES,
+            *FAULT_ROUTES,
         ],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
     )
     # A redirect would answer without an envelope; every path answers one instead.
     app.router.redirect_slashes = False
     app.state.sandbox = state
-    return SafetyMiddleware(app)
+    app.state.faults = faults if faults is not None else Faults()
+    return SafetyMiddleware(FaultMiddleware(app, app.state.faults))

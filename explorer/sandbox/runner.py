@@ -12,13 +12,16 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from explorer.sandbox.app import build_app
 from explorer.sandbox.config import SandboxAppConfig, SandboxSettings
 from explorer.sandbox.demo import load_or_create_demo_app
+from explorer.sandbox.faults import Faults
 from explorer.sandbox.limits import H11_MAX_INCOMPLETE_EVENT_SIZE
 from explorer.sandbox.state import SandboxState
 
@@ -74,12 +77,15 @@ class SandboxHandle:
         sock: socket.socket,
         app: SandboxAppConfig,
         state: SandboxState,
+        faults: Faults | None = None,
     ) -> None:
         self._server = server
         self._thread = thread
         self._socket = sock
         self.app = app
         self.state = state
+        # Faults on demand for /mp-api/ calls: handle.faults.fail_with_code("900231") and the like.
+        self.faults = faults if faults is not None else Faults()
         host, port = sock.getsockname()[:2]
         self.host: str = host
         self.port: int = port
@@ -148,6 +154,22 @@ def server_config(app: object) -> uvicorn.Config:
     )
 
 
+def _connection_closer(server: uvicorn.Server) -> Callable[[Any], bool]:
+    """Close the server's connection from a client address (the `close` fault); False when none matches."""
+
+    def close(client: Any) -> bool:
+        if client is None:
+            return False
+        for connection in list(server.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None and tuple(getattr(connection, "client", None) or ()) == tuple(client):
+                transport.close()
+                return True
+        return False
+
+    return close
+
+
 def start_background(
     *,
     app: SandboxAppConfig | None = None,
@@ -170,10 +192,12 @@ def start_background(
     state = SandboxState(settings)
     state.add_app(app)
     sock = bind_socket(host, port)
-    server = uvicorn.Server(server_config(build_app(state)))
+    faults = Faults()
+    server = uvicorn.Server(server_config(build_app(state, faults)))
+    faults.close_connection = _connection_closer(server)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mp-explorer-sandbox", daemon=True)
     thread.start()
-    handle = SandboxHandle(server, thread, sock, app, state)
+    handle = SandboxHandle(server, thread, sock, app, state, faults)
     deadline = time.monotonic() + START_TIMEOUT
     while not server.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.002)
