@@ -1,7 +1,8 @@
 """The `mp-explorer` command: no subcommand launches the explorer; subcommands work headless.
 
 Only argparse and the chosen subcommand's module are imported here, so `mp-explorer sign`
-never loads Textual.
+never loads Textual. The exit codes and `UsageError` live in `explorer.commands.errors`:
+this module imports the commands, never the reverse.
 """
 
 from __future__ import annotations
@@ -11,22 +12,18 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from explorer.commands.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+
+__all__ = ["SUBCOMMANDS", "UsageError", "main"]
+
 # subcommand name -> module under explorer.commands that defines register(subparsers)
 SUBCOMMANDS: dict[str, str] = {
     "sign": "sign",
-    "verify": "sign",
+    "verify": "verify",
     "decrypt": "decrypt",
     "keygen": "decrypt",
     "sandbox": "sandbox",
 }
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A bad flag value found after parsing; reported as a usage error (exit 2)."""
 
 
 def _subcommand_parser(name: str) -> argparse.ArgumentParser:
@@ -60,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `mp-explorer sign | head -1`: the reader went away; that is not an error of ours.
         return EXIT_OK

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from explorer.cli import UsageError
 from explorer.commands import launch
+from explorer.commands.errors import UsageError
 
 
 def assert_fresh_import_leaves_out(statement: str, forbidden: tuple[str, ...]) -> None:

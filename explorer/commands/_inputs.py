@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
-from explorer.cli import UsageError
+from explorer.commands.errors import UsageError
 
 # Past this a file is not a key, a token or a body anyone means to sign by hand.
 MAX_INPUT_BYTES = 64 * 1024 * 1024

@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from explorer.cli import EXIT_FAILURE, EXIT_OK, UsageError
 from explorer.commands import _inputs
+from explorer.commands.errors import EXIT_FAILURE, EXIT_OK, UsageError
 
 PRIVATE_KEY_FILE = "private_key.pem"
 PUBLIC_KEY_FILE = "public_key.pem"

@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EPILOG = """\
+from explorer import environment
+
+EPILOG = f"""\
 examples:
   mp-explorer
       start the embedded sandbox on a free loopback port, fill in its demo app,
@@ -22,14 +24,14 @@ examples:
       sandbox, it is refused: unknown key, old ts; the response says which)
   mp-explorer --base-url https://dip-cb.binanceapi.com --endpoint ListSKUs \\
       --app-id APP --private-key ~/keys/mp.pem
-      a real target (no sandbox); MP_ACCESS_KEY_ID and MP_SECRET_KEY fill the keys
-  mp-explorer --endpoint SendPushMessage --body '{"pushToken":"pt_1"}'
+      a real target (no sandbox); {environment.ACCESS_KEY_ID} and {environment.SECRET_KEY} fill the keys
+  mp-explorer --endpoint SendPushMessage --body '{{"pushToken":"pt_1"}}'
 
 keys: f1 help · ctrl+s send · escape cancel · ctrl+y copy token · f2 header · f3 canonical
       f4 digest · f5 curl · ctrl+t new data token · ctrl+g pin ts · ctrl+r reveal · ctrl+p palette
 
-environment: MP_APP_ID, MP_ACCESS_KEY_ID, MP_SECRET_KEY prefill the credentials;
-MP_EXPLORER_HOME moves the sandbox's data directory."""
+environment: {environment.APP_ID}, {environment.ACCESS_KEY_ID}, {environment.SECRET_KEY} prefill the credentials;
+{environment.HOME} moves the sandbox's data directory."""
 
 
 def _query_pair(text: str) -> str:
@@ -84,16 +86,18 @@ def parser() -> argparse.ArgumentParser:
     )
     request.add_argument("--body", help="request body; these exact UTF-8 bytes are hashed and sent")
     creds = p.add_argument_group("credentials")
-    creds.add_argument("--app-id", default=os.environ.get("MP_APP_ID"), help="app id (env MP_APP_ID)")
+    creds.add_argument(
+        "--app-id", default=os.environ.get(environment.APP_ID), help=f"app id (env {environment.APP_ID})"
+    )
     creds.add_argument(
         "--access-key-id",
-        default=os.environ.get("MP_ACCESS_KEY_ID"),
-        help="access key id, the JWT's iss (env MP_ACCESS_KEY_ID)",
+        default=os.environ.get(environment.ACCESS_KEY_ID),
+        help=f"access key id, the JWT's iss (env {environment.ACCESS_KEY_ID})",
     )
     secret = creds.add_mutually_exclusive_group()
     secret.add_argument(
         "--secret-key",
-        help="secret key (env MP_SECRET_KEY; prefer --secret-key-file: arguments show in the process list)",
+        help=f"secret key (env {environment.SECRET_KEY}; prefer --secret-key-file: arguments show in the process list)",
     )
     secret.add_argument("--secret-key-file", metavar="PATH", help="read the secret key from a file")
     creds.add_argument("--private-key", metavar="PATH", help="RSA private key (PEM) to decrypt userData")
@@ -107,11 +111,11 @@ def parser() -> argparse.ArgumentParser:
 
 def settings_from_args(args: argparse.Namespace) -> Any:
     """Build explorer.tui.settings.Settings from parsed flags (raises UsageError on bad values)."""
-    from explorer.cli import UsageError
+    from explorer.commands.errors import UsageError
     from explorer.endpoints import find
     from explorer.tui.settings import Settings
 
-    secret_key = args.secret_key or os.environ.get("MP_SECRET_KEY")
+    secret_key = args.secret_key or os.environ.get(environment.SECRET_KEY)
     if args.secret_key_file:
         # The same reader as `sign`: bounded (a device never hangs it), UTF-8 checked, one newline cut.
         from explorer.commands._inputs import read_secret_file
@@ -152,7 +156,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Start the explorer (Textual loads here)."""
     settings = settings_from_args(args)
-    if not sys.stdout.isatty() and not os.environ.get("MP_EXPLORER_FORCE_TUI"):
+    if not sys.stdout.isatty() and not os.environ.get(environment.FORCE_TUI):
         print("mp-explorer: the explorer needs a terminal; for scripts use `mp-explorer sign`", file=sys.stderr)
         return 2
     from explorer.tui.app import ExplorerApp

@@ -74,7 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _user_app(args: argparse.Namespace) -> Any:
-    from explorer.cli import UsageError
+    from explorer.commands.errors import UsageError
 
     given = [name for name in APP_FLAGS if getattr(args, name) is not None]
     if not given:

@@ -17,9 +17,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from explorer import environment
 from explorer.sandbox.config import SandboxAppConfig
 
-HOME_ENV = "MP_EXPLORER_HOME"
+HOME_ENV = environment.HOME
 APP_FILE = "demo-app.json"
 PRIVATE_KEY_FILE = "demo-private-key.pem"
 PUBLIC_KEY_FILE = "demo-public-key.pem"

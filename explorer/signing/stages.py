@@ -66,6 +66,11 @@ def _utf8(text: str, field: str) -> bytes:
         raise SigningInputError(field, f"contains a character that is not valid Unicode ({exc.reason})") from None
 
 
+# The largest ts anything here signs, checks or shows: 9999-12-31 23:59:59 UTC. A JSON reader
+# that uses doubles (most JWT libraries) reads it back exactly, and it still has a calendar date.
+MAX_TS = 253402300799
+
+
 def check_seconds(value: object, field: str) -> int:
     """`value` as integer seconds; SigningInputError when it is not an int or too long to write.
 

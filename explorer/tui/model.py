@@ -95,7 +95,7 @@ def parse_query_text(text: str, values: dict[str, str] | None = None) -> tuple[l
 
 
 # 9999-12-31 23:59:59 UTC: past it there is no calendar date, and `sign --ts` refuses it too.
-MAX_TS = 253402300799
+MAX_TS = signing.MAX_TS
 
 
 def parse_ts(text: str) -> int:
