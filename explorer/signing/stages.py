@@ -161,6 +161,11 @@ def check_path(path: str) -> None:
         raise SigningInputError("path", "contains a line break")
 
 
+def _reencode(data: bytes, replace_invalid_utf8: bool) -> bytes:
+    # The reading where bytes that are not UTF-8 become U+FFFD (as a decoder to text would do).
+    return data.decode("utf-8", "replace").encode("utf-8") if replace_invalid_utf8 else data
+
+
 def _decode_dot_segments(path: str) -> str:
     # '%2E' is an encoded unreserved '.', so '%2E%2E' is the segment '..' (RFC 3986 §6.2.2.2);
     # without this the canonical URI of a canonical URI could differ from it.
@@ -182,23 +187,42 @@ def canonical_uri(
     encode_segments: bool = True,
     upper_hex: bool = True,
     trailing_slash: bool = True,
+    decode_before_split: bool = False,
+    replace_invalid_utf8: bool = False,
 ) -> str:
-    """Canonical URI of a request path (without host or query)."""
+    """Canonical URI of a request path (without host or query).
+
+    Readings of the open points (spec §6.1), off by default: `decode_before_split` decodes the
+    whole path once before splitting it, so '%2F' becomes a separator; `replace_invalid_utf8`
+    turns a decoded byte sequence that is not UTF-8 into U+FFFD before encoding it.
+    """
     absolute = path if path.startswith("/") else "/" + path
     if _PLAIN_PATH.fullmatch(absolute) and "/." not in absolute:
         # Nothing to check, no dot segment to remove, nothing to encode: the same result, faster.
         return absolute + "/" if trailing_slash and not absolute.endswith("/") else absolute
     check_path(path)
     path = absolute
-    if remove_dots:
-        if encode_segments:
-            path = _decode_dot_segments(path)
-        path = remove_dot_segments(path)
-    if encode_segments:
+    if encode_segments and decode_before_split:
+        # Decoded once, as a whole: each segment is then encoded without a second decoding.
+        raw = unquote_to_bytes(_utf8(path, "path")).decode("utf-8", "surrogateescape")
+        if remove_dots:
+            raw = remove_dot_segments(raw)
         path = "/".join(
-            percent_encode(unquote_to_bytes(_utf8(segment, "path")), upper_hex=upper_hex) for segment in path.split("/")
+            percent_encode(_reencode(_utf8(segment, "path"), replace_invalid_utf8), upper_hex=upper_hex)
+            for segment in raw.split("/")
+        )
+    elif encode_segments:
+        if remove_dots:
+            path = remove_dot_segments(_decode_dot_segments(path))
+        path = "/".join(
+            percent_encode(
+                _reencode(unquote_to_bytes(_utf8(segment, "path")), replace_invalid_utf8), upper_hex=upper_hex
+            )
+            for segment in path.split("/")
         )
     else:
+        if remove_dots:
+            path = remove_dot_segments(path)
         _utf8(path, "path")  # unencoded, the path goes into the digest as it is: it must be UTF-8
     if trailing_slash and not path.endswith("/"):
         path += "/"
@@ -230,6 +254,11 @@ def parse_query(raw: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _replace_invalid(text: str) -> str:
+    # Surrogate escapes stand for bytes that were not UTF-8: decode those bytes with U+FFFD.
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def query_pairs(query: QueryInput) -> list[tuple[str, str]]:
     """Normalise the `query` argument: a raw string is parsed, pairs are checked."""
     if isinstance(query, str):
@@ -255,10 +284,26 @@ def canonical_query(
     sort: bool = True,
     keep_empty_equals: bool = True,
     upper_hex: bool = True,
+    sort_decoded: bool = False,
+    replace_invalid_utf8: bool = False,
+    drop_empty_names: bool = False,
 ) -> str:
-    """Canonical query string; empty when there is no query."""
+    """Canonical query string; empty when there is no query.
+
+    Readings of the open points (spec §6.1), off by default: `sort_decoded` sorts the pairs by
+    their decoded text (code points) instead of their encoded form; `replace_invalid_utf8` turns
+    bytes that are not UTF-8 into U+FFFD; `drop_empty_names` drops a pair whose name is empty.
+    """
+    pairs = query_pairs(query)
+    if replace_invalid_utf8:
+        pairs = [(_replace_invalid(name), _replace_invalid(value)) for name, value in pairs]
+    if drop_empty_names:
+        pairs = [(name, value) for name, value in pairs if name]
+    if sort and sort_decoded:
+        pairs.sort()
+        sort = False
     encoded: list[tuple[str, str]] = []
-    for name, value in query_pairs(query):
+    for name, value in pairs:
         if encode:
             encoded.append(
                 (
@@ -331,8 +376,13 @@ def _json_segment(value: dict[str, Any]) -> str:
 _JWT_HEADER_SEGMENT = _json_segment(JWT_HEADER)
 
 
+def hs256(signing_input: bytes, key: bytes) -> bytes:
+    """HMAC-SHA256 of the JWT signing input (header.payload) with `key` as raw bytes."""
+    return hmac.new(key, signing_input, hashlib.sha256).digest()
+
+
 def _hs256(signing_input: bytes, secret_key: str) -> bytes:
-    return hmac.new(_utf8(secret_key, "secret key"), signing_input, hashlib.sha256).digest()
+    return hs256(signing_input, _utf8(secret_key, "secret key"))
 
 
 # Rule (sample): JWT with header {"alg":"HS256","typ":"JWT"}, HMAC-SHA256 keyed with the SK's UTF-8.
@@ -375,9 +425,56 @@ class Rules:
     sort_query: bool = True
     keep_empty_equals: bool = True
     upper_hex: bool = True
+    # Readings of the open points where Huawei's signers differ from the spec's choice (spec §6.1);
+    # `remove_dots=False` is the fifth (dot segments kept).
+    decode_path_before_split: bool = False
+    sort_query_decoded: bool = False
+    replace_invalid_utf8: bool = False
+    drop_empty_names: bool = False
+
+    def uri_options(self) -> dict[str, bool]:
+        """The keyword options of `canonical_uri` these rules set."""
+        return {
+            "remove_dots": self.remove_dots,
+            "encode_segments": self.encode_segments,
+            "upper_hex": self.upper_hex,
+            "trailing_slash": self.trailing_slash,
+            "decode_before_split": self.decode_path_before_split,
+            "replace_invalid_utf8": self.replace_invalid_utf8,
+        }
+
+    def query_options(self) -> dict[str, bool]:
+        """The keyword options of `canonical_query` these rules set."""
+        return {
+            "encode": self.encode_query,
+            "sort": self.sort_query,
+            "keep_empty_equals": self.keep_empty_equals,
+            "upper_hex": self.upper_hex,
+            "sort_decoded": self.sort_query_decoded,
+            "replace_invalid_utf8": self.replace_invalid_utf8,
+            "drop_empty_names": self.drop_empty_names,
+        }
 
 
 SPEC_RULES = Rules()
+
+# Every reading of the open points of spec §6.1, by name: the spec's choice first, then each
+# other reading alone, then all of them together (the reference signers' reading).
+READINGS: dict[str, Rules] = {
+    "spec": SPEC_RULES,
+    "dot segments kept": Rules(remove_dots=False),
+    "%2F decoded before splitting the path": Rules(decode_path_before_split=True),
+    "query sorted by decoded text": Rules(sort_query_decoded=True),
+    "invalid UTF-8 replaced by U+FFFD": Rules(replace_invalid_utf8=True),
+    "empty query name dropped": Rules(drop_empty_names=True),
+    "all five other readings": Rules(
+        remove_dots=False,
+        decode_path_before_split=True,
+        sort_query_decoded=True,
+        replace_invalid_utf8=True,
+        drop_empty_names=True,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -421,20 +518,8 @@ def compute_canonical_request(
 ) -> tuple[str, str, str, str, str]:
     """(method, canonical_uri, canonical_query, payload_hash, canonical_request) under `rules`."""
     c_method = canonical_method(method)
-    c_uri = canonical_uri(
-        path,
-        remove_dots=rules.remove_dots,
-        encode_segments=rules.encode_segments,
-        upper_hex=rules.upper_hex,
-        trailing_slash=rules.trailing_slash,
-    )
-    c_query = canonical_query(
-        query,
-        encode=rules.encode_query,
-        sort=rules.sort_query,
-        keep_empty_equals=rules.keep_empty_equals,
-        upper_hex=rules.upper_hex,
-    )
+    c_uri = canonical_uri(path, **rules.uri_options())
+    c_query = canonical_query(query, **rules.query_options())
     p_hash = payload_hash(body)
     return c_method, c_uri, c_query, p_hash, canonical_request(c_method, c_uri, c_query, p_hash)
 
