@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "explorer"
@@ -106,7 +107,7 @@ def find_cycle(graph: dict[str, dict[str, int]]) -> list[str] | None:
 
 
 def _describe(cycle: list[str], graph: dict[str, dict[str, int]]) -> str:
-    steps = [f"  {a} (line {graph[a][b]}) -> {b}" for a, b in zip(cycle, cycle[1:], strict=False)]
+    steps = [f"  {a} (line {graph[a][b]}) -> {b}" for a, b in pairwise(cycle)]
     return "import cycle inside explorer/:\n" + "\n".join(steps)
 
 
