@@ -35,7 +35,15 @@ print(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))
 
 
 @pytest.mark.parametrize(
-    "module", ["explorer.signing", "explorer.crypto", "explorer.endpoints", "explorer.request", "explorer.export"]
+    "module",
+    [
+        "explorer.signing",
+        "explorer.crypto",
+        "explorer.endpoints",
+        "explorer.request",
+        "explorer.export",
+        "explorer.doctor",
+    ],
 )
 def test_core_module_imports_nothing_heavy(module: str) -> None:
     loaded = _loaded_after(f"import {module}")
