@@ -45,7 +45,9 @@ class FaultMiddleware:
             body = _HTML.format(f"{fault.http_status} {reason}").encode("ascii")
             await _answer(send, fault.http_status, body, b"text/html; charset=utf-8")
         else:
-            payload = env.EnvelopeResponse(env.error_body(fault.code or env.UNEXPECTED, fault.message or "")).body
+            payload = bytes(
+                env.EnvelopeResponse(env.error_body(fault.code or env.UNEXPECTED, fault.message or "")).body
+            )
             await _answer(send, fault.http_status, payload, b"application/json")
 
     async def _close(self, scope: Scope, receive: Receive, send: Send) -> None:
