@@ -1,11 +1,15 @@
 """The eleven Open API endpoints as templates: method, path, query and body to start from.
 
 Pure data and string filling; no I/O. Paths are relative to the base URL and hold
-placeholders such as {appId}, {fileId} and {skuId}.
+placeholders such as {appId}, {fileId} and {skuId}; queries and bodies hold {dataToken},
+{openId}, {pushToken}, {fileId} and {newSkuId} (see explorer.known_values for what fills them).
+In the picker's order the templates form a flow: UploadFile's fileId is the cover image of the
+SKU CreateSKUInAudit creates, and GetSKU, UpdateSKU and ActivateSKU then name that SKU.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -44,13 +48,23 @@ def fill_placeholders(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)) or m.group(0), template)
 
 
+def fill_json_placeholders(template: str, values: dict[str, str]) -> str:
+    """fill_placeholders for a JSON text: each value escaped as the inside of a JSON string."""
+    if "{" not in template:
+        return template
+    return fill_placeholders(template, {name: json.dumps(value)[1:-1] for name, value in values.items()})
+
+
+MULTIPART = "multipart/form-data"
+
+
 def placeholders_in(template: str) -> list[str]:
     """The placeholder names still present in a template."""
     return _PLACEHOLDER.findall(template) if "{" in template else []
 
 
 _SKU_BODY = """{
-  "skuId": "pubg_point_100",
+  "skuId": "{newSkuId}",
   "names": {"en": "100 PUBG points"},
   "category": "GAME",
   "coverImageFileId": "{fileId}",
@@ -121,7 +135,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/skus/{skuId}",
         "One SKU with its audit and online versions.",
         error_codes=("900004", "900260"),
-        placeholders={"skuId": "pubg_point_100"},
     ),
     Endpoint(
         "ListSKUs",
@@ -139,7 +152,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         body='{"sellingPrice":"1.49"}',
         content_type="application/json",
         error_codes=("900004", "900260"),
-        placeholders={"skuId": "pubg_point_100"},
     ),
     Endpoint(
         "ActivateSKU",
@@ -149,7 +161,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         body='{"status":true}',
         content_type="application/json",
         error_codes=("900260",),
-        placeholders={"skuId": "pubg_point_100"},
     ),
     Endpoint(
         "GetUserPayId",

@@ -43,6 +43,9 @@ print(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))
         "explorer.request",
         "explorer.export",
         "explorer.doctor",
+        "explorer.multipart",
+        "explorer.known_values",
+        "explorer.plurals",
     ],
 )
 def test_core_module_imports_nothing_heavy(module: str) -> None:

@@ -169,6 +169,12 @@ async def test_endpoint_picker_fills_method_path_query_and_body() -> None:
         assert app.form.value("method") == "PUT"
         assert app.form.value("path") == "/mp-api/v1/apps/{appId}/skus/{skuId}/activate"
         assert app.form.value("body") == '{"status":true}'
+        # No SKU created yet: the placeholder is named, with what fills it.
+        assert "{skuId} not filled in (in the URL; send CreateSKUInAudit first" in stage(app, "canonical").plain_text(
+            width=200
+        )
+        app.known.sku_id = "pubg_point_100"
+        app.recompute()
         assert app.stages.canonical_uri == "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/skus/pubg_point_100/activate/"
 
 

@@ -18,7 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from explorer import clipboard
+from explorer import clipboard, multipart
+from explorer.endpoints import BY_NAME, MULTIPART
+from explorer.known_values import KnownValues
 from explorer.request import wire_request
 from explorer.tui import sandbox_link
 from explorer.tui.copying import COPY_TARGETS, copy_text
@@ -52,6 +54,9 @@ class ExplorerApp(App[None]):
         Binding("f4", "copy('digest')", "copy digest", show=False, id="explorer.copy_digest"),
         Binding("f5", "copy('curl')", "copy curl", id="explorer.copy_curl"),
         Binding("ctrl+t", "mint_token", "new data token", priority=True, id="explorer.mint_token"),
+        Binding(
+            "ctrl+o", "mint_push_token", "new push token", show=False, priority=True, id="explorer.mint_push_token"
+        ),
         Binding("ctrl+g", "toggle_pin", "pin ts", priority=True, id="explorer.pin_ts"),
         Binding("ctrl+r", "toggle_reveal", "reveal", priority=True, id="explorer.reveal"),
         # Priority, so focus moves when the key arrives: Textual routes each key to the widget focused
@@ -76,6 +81,9 @@ class ExplorerApp(App[None]):
         self.data_token_expires: int | None = None
         self.minted_token: str | None = None
         self.minted: dict[str, Any] | None = None  # the last data token minted: dataToken, openId, ...
+        self.known = KnownValues()  # what fills {openId}, {pushToken}, {fileId}, {skuId}, {newSkuId}
+        self.push_minting = False
+        self.push_mint_failed = False  # no automatic retry after a failure (ctrl+o retries)
         self.last_exchange: Any = None
         self.send_in_flight: tuple[str, str, float] | None = None  # method, url, monotonic start
         self._form_ready = False
@@ -159,7 +167,8 @@ class ExplorerApp(App[None]):
             # Never overwrite the field while someone may be typing in it (typing pins it).
             self.form.set_value("ts", str(now), quiet=True)
         state = self.form.state()
-        self.stages = compute(state, ts=ts, now=now, rules=self.settings.rules)
+        self.stages = compute(state, ts=ts, now=now, rules=self.settings.rules, known=self.known.as_dict())
+        self._show_built_body(state.endpoint)
         self.query_one(StagesPanel).show(self.stages, flash=flash)
         path_hint = self.stages.path if self.stages.path != state.path else ""
         self.form.set_hint("path-hint", f"→ {path_hint}" if path_hint else "")
@@ -167,7 +176,21 @@ class ExplorerApp(App[None]):
         self.form.set_hint("secret-hint", note or "", level="warning" if note else "")
         target_hint, target_level = self._target_hint(state.target)
         self.form.set_hint("target-hint", target_hint, level=target_level)
+        # The embedded sandbox mints a push token as soon as a template needs one.
+        needs_push = "pushToken" in self.stages.body_unfilled and self.sandbox is not None
+        if needs_push and not self.push_minting and not self.push_mint_failed:
+            self._start_push_mint(quiet=True)
         return self.stages
+
+    def _show_built_body(self, endpoint_name: str | None) -> None:
+        """UploadFile: the body box is read-only and shows the built multipart body, summarised."""
+        endpoint = BY_NAME.get(endpoint_name or "")
+        is_multipart = endpoint is not None and endpoint.content_type == MULTIPART
+        body = self.form.query_one("#body")
+        if body.read_only != is_multipart:  # type: ignore[attr-defined]
+            self.form.set_multipart(is_multipart)
+        if self.stages.multipart is not None:
+            self.form.show_body_summary(multipart.summary(self.stages.multipart))
 
     def _target_hint(self, target: str) -> tuple[str, str]:
         """(text, level) under the base URL: where requests go, or why they cannot."""
@@ -265,6 +288,7 @@ class ExplorerApp(App[None]):
 
     def _apply_minted(self, minted: dict[str, Any]) -> None:
         self.minted = minted
+        self.known.learn_data_token(minted)
         self.minted_token = str(minted["dataToken"])
         self.form.set_value("data-token", self.minted_token, quiet=True)
         self.data_token_expires = sandbox_link.expires_at_seconds(minted.get("expiresAt"))
@@ -272,8 +296,46 @@ class ExplorerApp(App[None]):
             text, level = sandbox_link.countdown(self.data_token_expires, self.settings.clock())
             self.form.set_hint("data-token-ttl", text, level=level)
 
+    def _can_mint(self) -> bool:
+        return self.sandbox is not None or sandbox_link.is_loopback_url(self.form.value("target"))
+
+    def action_mint_push_token(self) -> None:
+        if not self._can_mint():
+            self.notify(
+                "no sandbox here: push tokens come from the mini program (bn.requestSubscribeMessage)",
+                severity="warning",
+            )
+            return
+        self._start_push_mint(quiet=False)
+
+    def _start_push_mint(self, *, quiet: bool) -> None:
+        self.push_minting = True
+        self._push_mint_worker(self.sandbox, self.form.value("target"), self.form.value("app-id"), quiet)
+
+    @work(thread=True, exclusive=True, group="mint-push")
+    def _push_mint_worker(self, handle: Any, base_url: str, app_id: str, quiet: bool) -> None:
+        try:
+            minted = sandbox_link.mint_push(handle, base_url=base_url, app_id=app_id)
+        except Exception as exc:
+            self.call_from_thread(self._push_mint_failed, exc)
+            return
+        self.call_from_thread(self._push_minted, minted, quiet)
+
+    def _push_mint_failed(self, exc: Exception) -> None:
+        self.push_minting = False
+        self.push_mint_failed = True
+        self.notify(f"could not mint a push token: {exc}", severity="error")
+
+    def _push_minted(self, minted: dict[str, Any], quiet: bool) -> None:
+        self.push_minting = False
+        self.push_mint_failed = False
+        self.known.learn_push_token(minted)
+        self.recompute(flash=True)
+        if not quiet:
+            self.notify("minted a new push token (single use, valid 7 days)")
+
     def action_mint_token(self, scope: str = "openid") -> None:
-        if self.sandbox is None and not sandbox_link.is_loopback_url(self.form.value("target")):
+        if not self._can_mint():
             # A real target mints nothing: data tokens come from bn.getUserOpenId in the Binance app.
             self.notify(
                 "no sandbox here: data tokens come from the mini program (bn.getUserOpenId)", severity="warning"
@@ -327,10 +389,26 @@ class ExplorerApp(App[None]):
         )
         response.decrypted.show(Text("nothing to decrypt: the send was cancelled", style="dim"), title="decrypted")
 
+    async def _ensure_push_token(self) -> None:
+        """A template that needs a push token gets one before it goes out (each is single use)."""
+        if "pushToken" not in self.stages.body_unfilled or not self._can_mint():
+            return
+        import asyncio
+
+        try:
+            target, app_id = self.form.value("target"), self.form.value("app-id")
+            minted = await asyncio.to_thread(sandbox_link.mint_push, self.sandbox, base_url=target, app_id=app_id)
+        except Exception as exc:
+            self.notify(f"could not mint a push token: {exc}", severity="error")
+            return
+        self.known.learn_push_token(minted)
+
     @work(exclusive=True, group="send")
     async def run_send(self) -> None:
         from explorer.tui import exchange_view
 
+        self.recompute(flash=False)
+        await self._ensure_push_token()
         stages = self.recompute(flash=False)
         response = self.query_one(ResponsePanel)
         problem = None
@@ -349,6 +427,7 @@ class ExplorerApp(App[None]):
             return
         assert stages.spec is not None and stages.signature is not None and stages.base_url is not None
         wire = wire_request(stages.spec, stages.signature, stages.base_url)
+        sent_endpoint = self.form.state().endpoint
         response.raw.show(exchange_view.sending_view(wire.method, wire.url, timeout), title="raw · sending")
         response.decrypted.show(Text("waiting for the response…", style="dim"), title="decrypted")
         from explorer import client
@@ -357,6 +436,9 @@ class ExplorerApp(App[None]):
         exchange = await client.send_async(wire, timeout=timeout)
         self.send_in_flight = None
         self.last_exchange = exchange
+        learnt = self.known.learn_exchange(sent_endpoint, wire.body, exchange.code, exchange.data)
+        if learnt:
+            self.recompute(flash=False)
         status = f"{exchange.status}" if exchange.status is not None else (exchange.error_kind or "error")
         raw_state = "ok" if exchange.ok else "bad"
         response.raw.show(exchange_view.raw_view(exchange), title=f"raw · {status}", state=raw_state)
@@ -436,6 +518,11 @@ class ExplorerApp(App[None]):
         for what, name in COPY_TARGETS.items():
             yield SystemCommand(f"Copy {name}", f"Copy the {name} to the clipboard", lambda w=what: self.action_copy(w))
         yield SystemCommand("Mint data token", "Ask the sandbox for a new 2-minute data token", self.action_mint_token)
+        yield SystemCommand(
+            "Mint push token",
+            "Ask the sandbox for a new single-use push token for SendPushMessage (ctrl+o)",
+            self.action_mint_push_token,
+        )
         for scope in ("phone", "email"):
             yield SystemCommand(
                 f"Mint data token ({scope})",

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from explorer.endpoints import ENDPOINTS, find
+from explorer.endpoints import ENDPOINTS, MULTIPART, find
 from explorer.tui.fields import FieldInput, FieldTextArea, describe_character, hidden_characters
 from explorer.tui.model import FormState
 
@@ -30,7 +30,10 @@ INPUT_FIELDS = (
     "private-key",
     "passphrase",
     "timeout",
+    "file",
 )
+BODY_LABEL = "body  (exact UTF-8 bytes: hashed and sent)"
+MULTIPART_BODY_LABEL = "body  (multipart, built from the file; binary summarised)"
 
 
 class KeyInput(FieldInput):
@@ -96,7 +99,7 @@ class Form(VerticalScroll):
         margin-left: 11;
         height: auto;
     }
-    Form .hint.-empty {
+    Form .hint.-empty, Form .row.-hidden {
         display: none;
     }
     Form .hint.-error {
@@ -151,8 +154,11 @@ class Form(VerticalScroll):
         yield Static("", id="path-hint", classes="hint -empty")
         yield Label("query  (name=value per line, or a=1&b=2)", classes="field-label")
         yield FieldTextArea(id="query", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        yield Label("body  (exact UTF-8 bytes: hashed and sent)", classes="field-label")
+        yield Label(BODY_LABEL, id="body-label", classes="field-label")
         yield FieldTextArea(id="body", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        with Horizontal(id="file-row", classes="row -hidden"):
+            yield Label("file")
+            yield FieldInput(id="file", compact=True, placeholder="jpg/png path; empty: built-in sample.png")
         yield Static("credentials", classes="section")
         yield self._row("app id", FieldInput(id="app-id", compact=True))
         yield self._row("access key", FieldInput(id="access-key-id", compact=True, placeholder="access key id (iss)"))
@@ -200,6 +206,7 @@ class Form(VerticalScroll):
             passphrase=self.value("passphrase"),
             ts=self.value("ts"),
             timeout=self.value("timeout"),
+            file=self.value("file"),
         )
 
     def set_value(self, field_id: str, value: str, *, quiet: bool = False) -> None:
@@ -242,8 +249,19 @@ class Form(VerticalScroll):
         self.set_value("path", endpoint.path_template, quiet=quiet)
         self.set_value("query", "\n".join(f"{n}={v}" for n, v in endpoint.query), quiet=quiet)
         self.set_value("body", endpoint.body, quiet=quiet)
+        self.set_multipart(endpoint.content_type == MULTIPART)
         if not quiet:
             self._schedule("endpoint")
+
+    def set_multipart(self, on: bool) -> None:
+        """UploadFile: the file row shows and the body box becomes a read-only summary of the body."""
+        self.query_one("#file-row").set_class(not on, "-hidden")
+        self.query_one("#body", TextArea).read_only = on
+        self.query_one("#body-label", Label).update(MULTIPART_BODY_LABEL if on else BODY_LABEL)
+
+    def show_body_summary(self, summary: str) -> None:
+        """What a built (multipart) body holds, in the read-only body box."""
+        self.set_value("body", summary, quiet=True)
 
     def set_masked(self, masked: bool) -> None:
         for field_id in SECRET_FIELDS:

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from explorer import signing
-from explorer.endpoints import BY_NAME, fill_placeholders, placeholders_in
+from explorer import multipart, signing
+from explorer.endpoints import BY_NAME, MULTIPART, fill_json_placeholders, fill_placeholders, placeholders_in
 from explorer.request import RequestSpec, check_base_url
 
 # Which stage an input feeds (for F1 help and for error placement).
@@ -25,6 +25,7 @@ FIELD_STAGE: dict[str, str] = {
     "path": "canonical",
     "query": "canonical",
     "body": "canonical",
+    "file": "canonical",
     "app-id": "canonical",
     "data-token": "canonical",
     "access-key-id": "jwt",
@@ -54,11 +55,13 @@ class FormState:
     passphrase: str = field(default="", repr=False)
     ts: str = ""
     timeout: str = "10"
+    file: str = ""  # UploadFile's file: a path, or empty for the built-in sample image
 
 
-def placeholder_values(state: FormState) -> dict[str, str]:
-    """Values for {appId}, {dataToken} and the selected endpoint's sample placeholders."""
-    values: dict[str, str] = {}
+def placeholder_values(state: FormState, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Values for {appId}, {dataToken}, what the sandbox handed out (`known`: {openId}, {pushToken},
+    {fileId}, {skuId}, {newSkuId}) and the selected endpoint's sample placeholders."""
+    values: dict[str, str] = dict(known or {})
     endpoint = BY_NAME.get(state.endpoint or "")
     if endpoint is not None:
         values.update(endpoint.placeholders)
@@ -184,7 +187,10 @@ class Stages:
     path: str = ""
     query_pairs: list[tuple[str, str]] = field(default_factory=list)
     query_mode: str = "lines"
-    unfilled: list[str] = field(default_factory=list)
+    unfilled: list[str] = field(default_factory=list)  # placeholders left in the path or the query
+    body_unfilled: list[str] = field(default_factory=list)  # placeholders left in the body
+    body: bytes | None = None  # the body bytes hashed and sent (None when the body cannot be made)
+    multipart: multipart.Multipart | None = None  # UploadFile's built body
     method: str | None = None
     canonical_uri: str | None = None
     canonical_query: str | None = None
@@ -222,13 +228,15 @@ def compute(
     ts: int | None,
     now: int,
     rules: signing.Rules = signing.SPEC_RULES,
+    known: dict[str, str] | None = None,
 ) -> Stages:
     """All stages of the form's request.
 
-    `ts` None means the ts field is read (and may be bad); `now` is the clock (for "3 y ago").
+    `ts` None means the ts field is read (and may be bad); `now` is the clock (for "3 y ago");
+    `known` fills placeholders with what the sandbox handed out (see explorer.known_values).
     """
     result = Stages(now=now, access_key_id=state.access_key_id)
-    values = placeholder_values(state)
+    values = placeholder_values(state, known)
     result.path = fill_placeholders(state.path, values)
     result.unfilled = placeholders_in(result.path)
     pairs, result.query_mode = parse_query_text(state.query, values)
@@ -242,6 +250,24 @@ def compute(
             result.errors[name] = signing.SigningInputError(name, exc.message)
             return None
 
+    endpoint = BY_NAME.get(state.endpoint or "")
+    content_type: str | None = None
+    if endpoint is not None and endpoint.content_type == MULTIPART:
+        # UploadFile: the body is built from the file; the body box only shows a summary of it.
+        try:
+            built = multipart.build(multipart.load_part(state.file))
+        except signing.SigningInputError as exc:
+            result.errors["body"] = signing.SigningInputError("file", exc.message)
+        else:
+            result.multipart, result.body, content_type = built, built.body, built.content_type
+    else:
+        is_json = state.body.lstrip()[:1] in ("{", "[")
+        body_text = (fill_json_placeholders if is_json else fill_placeholders)(state.body, values)
+        result.body_unfilled = placeholders_in(body_text)
+        result.body = attempt("body", signing.body_bytes, body_text)
+        if endpoint is not None and result.body:
+            content_type = endpoint.content_type
+
     if ts is None:
         ts = attempt("ts", parse_ts, state.ts)
     result.ts = ts
@@ -254,16 +280,13 @@ def compute(
 
     # The usual case: the whole pipeline once, through the same sign() the CLI and exports use.
     refused: signing.SigningInputError | None = None
-    if not result.jwt_errors and ts is not None:
-        endpoint = BY_NAME.get(state.endpoint or "")
+    if not result.jwt_errors and ts is not None and result.body is not None:
         try:
-            body = signing.body_bytes(state.body)
-            content_type = endpoint.content_type if (endpoint is not None and body) else None
             spec = RequestSpec(
                 method=state.method,
                 path=result.path,
                 query=tuple(pairs),
-                body=body,
+                body=result.body,
                 access_key_id=state.access_key_id,
                 secret_key=state.secret_key,
                 ts=ts,
@@ -299,7 +322,8 @@ def compute(
             keep_empty_equals=rules.keep_empty_equals,
             upper_hex=rules.upper_hex,
         )
-        result.payload_hash = attempt("body", signing.payload_hash, state.body)
+        if result.body is not None:
+            result.payload_hash = attempt("body", signing.payload_hash, result.body)
         if not result.canonical_errors:
             assert result.method is not None and result.canonical_uri is not None
             assert result.canonical_query is not None and result.payload_hash is not None

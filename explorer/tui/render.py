@@ -11,6 +11,7 @@ from rich.segment import Segment
 from rich.text import Text
 
 from explorer import signing
+from explorer.known_values import HOW_TO_FILL
 from explorer.tui.model import Stages, describe_ts
 
 # One palette for the whole app (GitHub-dark-like hues that read on Textual's dark themes).
@@ -141,12 +142,26 @@ def canonical_view(stages: Stages, previous: Stages | None = None) -> Renderable
             cell.append(NEWLINE_MARK, style=NEWLINE)
         table.add_row(label, cell)
     parts: list[RenderableType] = [table]
-    if stages.unfilled:
-        names = ", ".join("{" + name + "}" for name in dict.fromkeys(stages.unfilled))
-        parts.append(Text(f"note: {names} not filled in; signed and sent literally", style=NOTE))
+    parts.extend(unfilled_notes(stages))
     if stages.query_mode == "raw":
         parts.append(Text("query read as a raw query string (percent-decoded first)", style=RULE))
     return Group(*parts)
+
+
+def unfilled_notes(stages: Stages) -> list[Text]:
+    """One note per placeholder nothing fills, saying where it sits and what would fill it."""
+    where: dict[str, list[str]] = {}
+    for place, names in (("URL", stages.unfilled), ("body", stages.body_unfilled)):
+        for name in names:
+            places = where.setdefault(name, [])
+            if place not in places:
+                places.append(place)
+    notes = []
+    for name, places in where.items():
+        how = HOW_TO_FILL.get(name, "nothing fills it")
+        text = f"note: {{{name}}} not filled in (in the {' and the '.join(places)}; {how}): sent literally"
+        notes.append(Text(text, style=NOTE))
+    return notes
 
 
 def digest_view(stages: Stages) -> RenderableType:

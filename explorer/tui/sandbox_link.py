@@ -1,4 +1,4 @@
-"""The explorer's side of the sandbox: start it, read its demo credentials, mint data tokens.
+"""The explorer's side of the sandbox: start it, read its demo credentials, mint data and push tokens.
 
 Blocking functions, meant for thread workers. No Textual here.
 """
@@ -61,6 +61,21 @@ def mint(handle: Any, *, base_url: str = "", app_id: str = "", scope: str = "ope
     answer = response.json()
     if not isinstance(answer, dict) or "dataToken" not in answer:
         raise ValueError(f"{url} answered without a dataToken")
+    return answer
+
+
+def mint_push(handle: Any, *, base_url: str = "", app_id: str = "") -> dict[str, Any]:
+    """A new single-use push token: through the handle when there is one, else the sandbox's HTTP route."""
+    if handle is not None:
+        return dict(handle.mint_push_token())
+    import httpx
+
+    url = f"{base_url.rstrip('/')}/sandbox/v1/apps/{app_id}/push-tokens"
+    response = httpx.post(url, json={}, timeout=5.0)
+    response.raise_for_status()
+    answer = response.json()
+    if not isinstance(answer, dict) or not isinstance(answer.get("pushToken"), str):
+        raise ValueError(f"{url} answered without a pushToken")
     return answer
 
 
