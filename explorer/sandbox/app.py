@@ -19,6 +19,7 @@ from explorer.sandbox.faults import Faults
 from explorer.sandbox.limits import SafetyMiddleware, unexpected_body
 from explorer.sandbox.openapi import entry
 from explorer.sandbox.routes_faults import ROUTES as FAULT_ROUTES
+from explorer.sandbox.request_log import RequestLog
 from explorer.sandbox.routes_sandbox import ROUTES as SANDBOX_ROUTES
 from explorer.sandbox.state import SandboxState
 
@@ -46,7 +47,8 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def build_app(state: SandboxState, faults: Faults | None = None) -> ASGIApp:
-    """An ASGI app serving `state`'s apps, wrapped in the limits layer; `faults` (default: none) on demand."""
+    """An ASGI app serving `state`'s apps, wrapped in the limits layer and the request log; `faults`
+    (default: none) on demand."""
     app = Starlette(
         routes=[
             Route("/mp-api/{rest:path}", entry, methods=ALL_METHODS),
@@ -59,4 +61,4 @@ def build_app(state: SandboxState, faults: Faults | None = None) -> ASGIApp:
     app.router.redirect_slashes = False
     app.state.sandbox = state
     app.state.faults = faults if faults is not None else Faults()
-    return SafetyMiddleware(FaultMiddleware(app, app.state.faults))
+    return RequestLog(SafetyMiddleware(FaultMiddleware(app, app.state.faults)))

@@ -52,7 +52,8 @@ def _sandbox_object(
         "detail": detail,
         "canonical_request": canonical_request,
         "digest": digest,
-        "received_dig": received_dig if isinstance(received_dig, str) else None,
+        # The claim as received, lone surrogates written visibly (a hostile token may carry any text).
+        "received_dig": env.visible(received_dig) if isinstance(received_dig, str) else None,
         "skew": skew,
         "ts_window": ts_window,
     }

@@ -6,14 +6,20 @@ Layout under the data directory (MP_EXPLORER_HOME, else platformdirs' user data 
     sandbox/demo-private-key.pem   PKCS#8 PEM, no passphrase                   mode 0600
     sandbox/demo-public-key.pem    SubjectPublicKeyInfo PEM                    mode 0644
 
-Reading existing files is fast (no key parsing), so the explorer can call this at start-up.
+Creation is atomic: a lock file (sandbox/.demo.lock, flock) serialises sandboxes started at the
+same moment on a fresh home, and every file is written under a temporary name and renamed into
+place. At every load the private key is checked against the public key (a probe encrypted with one
+must decrypt with the other); a pair that does not match, or a key that does not load, is refused
+with DemoAppError naming the files, never replaced without a word.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +30,12 @@ HOME_ENV = environment.HOME
 APP_FILE = "demo-app.json"
 PRIVATE_KEY_FILE = "demo-private-key.pem"
 PUBLIC_KEY_FILE = "demo-public-key.pem"
+LOCK_FILE = ".demo.lock"
 KEY_BITS = 2048
+
+
+class DemoAppError(RuntimeError):
+    """The demo app cannot be loaded or made (unusable data directory, damaged keys); says what to do."""
 
 
 def data_home() -> Path:
@@ -95,15 +106,84 @@ def _read_app(path: Path) -> dict[str, str] | None:
     return value
 
 
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on folder/.demo.lock (released when the process dies, too)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock on this platform: rename alone keeps files whole
+        yield
+        return
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def load_or_create_demo_app(data_dir: Path | None = None) -> DemoApp:
     """Load the demo app from `data_dir` (default: data_home()), creating what is missing.
 
-    Ids and secret key are reused when demo-app.json is readable; the key pair is reused when both
-    PEM files exist. Anything missing or unreadable is made anew (a new private key also means a new
-    public key file).
+    Ids and secret key are reused when demo-app.json is readable (made anew otherwise). The key
+    pair: made when the private key file is missing; the public key file is rewritten from the
+    private key when missing. A private key that does not load, or a public key that is not its
+    pair, is refused (DemoAppError), as is a data directory that cannot be used.
     """
     folder = (data_dir if data_dir is not None else data_home()) / "sandbox"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with _locked(folder):
+            return _load_or_create(folder)
+    except OSError as exc:
+        raise DemoAppError(
+            f"cannot keep the demo app in {folder}: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename and str(exc.filename) != str(folder) else "")
+            + f". Set {HOME_ENV} to a writable directory, or serve your own app with --app-id, "
+            "--access-key-id, --secret-key and --public-key."
+        ) from None
+
+
+def _key_pair(private_path: Path, public_path: Path) -> tuple[bytes, bytes, bool]:
+    """(private PEM, public PEM, created) after checking that the two keys are one pair."""
+    from explorer import crypto
+
+    remedy = f"delete {private_path} and {public_path} to make a new demo key pair"
+    if not private_path.exists():
+        key = crypto.generate_private_key(KEY_BITS)
+        private_pem = crypto.private_key_pem(key)
+        public_pem = crypto.public_key_pem(key)
+        _write_private(private_path, private_pem)
+        _write_public(public_path, public_pem)
+        return private_pem, public_pem, True
+    private_pem = private_path.read_bytes()
+    try:
+        key = crypto.load_private_key(private_pem)
+    except crypto.CryptoError as exc:
+        raise DemoAppError(f"the demo private key {private_path} is damaged ({exc.message}); {remedy}") from None
+    if not public_path.exists():
+        public_pem = crypto.public_key_pem(key)
+        _write_public(public_path, public_pem)
+        return private_pem, public_pem, True
+    public_pem = public_path.read_bytes()
+    try:
+        public_key = crypto.load_public_key(public_pem)
+    except crypto.CryptoError as exc:
+        raise DemoAppError(f"the demo public key {public_path} is damaged ({exc.message}); {remedy}") from None
+    probe = secrets.token_urlsafe(16)
+    try:
+        matches = crypto.decrypt_user_data(key, crypto.encrypt_user_data(public_key, probe)) == probe
+    except (crypto.CryptoError, ValueError):
+        matches = False
+    if not matches:
+        raise DemoAppError(
+            f"the demo keys do not match: userData made with {public_path} cannot be decrypted with "
+            f"{private_path}; {remedy}"
+        )
+    return private_pem, public_pem, False
+
+
+def _load_or_create(folder: Path) -> DemoApp:
     app_path = folder / APP_FILE
     private_path = folder / PRIVATE_KEY_FILE
     public_path = folder / PUBLIC_KEY_FILE
@@ -119,20 +199,7 @@ def load_or_create_demo_app(data_dir: Path | None = None) -> DemoApp:
         _write_private(app_path, (json.dumps(app, indent=2) + "\n").encode("utf-8"))
         created = True
 
-    try:
-        private_pem = private_path.read_bytes()
-        public_pem = public_path.read_bytes()
-        if b"PRIVATE KEY" not in private_pem or b"PUBLIC KEY" not in public_pem:
-            raise ValueError("not PEM")
-    except (OSError, ValueError):
-        from explorer import crypto
-
-        key = crypto.generate_private_key(KEY_BITS)
-        private_pem = crypto.private_key_pem(key)
-        public_pem = crypto.public_key_pem(key)
-        _write_private(private_path, private_pem)
-        _write_public(public_path, public_pem)
-        created = True
+    private_pem, public_pem, made = _key_pair(private_path, public_path)
 
     return DemoApp(
         app_id=app["app_id"],
@@ -142,5 +209,5 @@ def load_or_create_demo_app(data_dir: Path | None = None) -> DemoApp:
         public_key_path=public_path,
         private_key_pem=private_pem,
         public_key_pem=public_pem,
-        created=created,
+        created=created or made,
     )

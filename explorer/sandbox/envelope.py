@@ -36,13 +36,42 @@ def envelope(data: Any = None, *, code: str = SUCCESS, message: str | None = Non
     return {"code": code, "message": message, "data": data, "success": code == SUCCESS}
 
 
+def render_json(content: Any) -> bytes:
+    """Compact UTF-8 JSON that no value can break.
+
+    Text that cannot be UTF-8 (a lone surrogate that slipped past validation) is written with JSON's
+    \\u escapes instead; a value JSON cannot hold at all (too deep, an integer past Python's digit
+    limit, a foreign type) gives the 900003 envelope rather than an exception inside the server.
+    """
+    try:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    except (ValueError, TypeError, RecursionError):
+        return _unrenderable()
+    try:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    except (ValueError, TypeError, RecursionError):
+        return _unrenderable()
+
+
+def _unrenderable() -> bytes:
+    body = envelope(None, code=UNEXPECTED, message="unexpected error: the sandbox could not write this answer as JSON")
+    return json.dumps(body, separators=(",", ":")).encode("ascii")
+
+
+def visible(text: str) -> str:
+    """`text` with lone surrogates written as \\udXXX, so it can be shown and encoded as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class EnvelopeResponse(Response):
     """A JSON envelope response (compact, UTF-8)."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return render_json(content)
 
 
 def ok(data: Any) -> EnvelopeResponse:

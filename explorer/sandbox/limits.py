@@ -8,13 +8,14 @@ layer becomes a 900003 envelope with HTTP 500, and the server keeps serving.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from explorer.sandbox import envelope as env
 from explorer.sandbox.envelope import ApiError
+from explorer.sandbox.request_log import DISCONNECTED, UNEXPECTED
 
 # The spec: one jpg/png of at most 1 MB, name at most 60 characters.
 MAX_FILE_BYTES = 1024 * 1024
@@ -26,9 +27,6 @@ MAX_TARGET_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 16 * 1024
 # uvicorn/h11's own hard cap on an incomplete request head; past it uvicorn answers a bare 400.
 H11_MAX_INCOMPLETE_EVENT_SIZE = 64 * 1024
-
-logger = logging.getLogger("explorer.sandbox")
-
 
 class BodyTooLarge(ApiError):
     def __init__(self, size: int | None = None) -> None:
@@ -102,8 +100,11 @@ class SafetyMiddleware:
         except ApiError as exc:
             if not started:
                 await _send_envelope(guarded_send, exc.status, env.error_body(exc.code, exc.message, exc.sandbox))
+        except ClientDisconnect:
+            scope[DISCONNECTED] = True  # nobody to answer; the request log says so
         except Exception as exc:  # the server must keep serving whatever a handler did
-            logger.error("unexpected %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
+            # The request log writes the line (with this type), once it knows whether the 500 went out.
+            scope[UNEXPECTED] = type(exc).__name__
             if not started:
                 await _send_envelope(guarded_send, 500, unexpected_body())
 

@@ -8,8 +8,6 @@ percent-decoded, so '/skus/a%2Fb' is the SKU 'a/b'.
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +20,11 @@ from explorer import signing
 from explorer.sandbox import envelope as env
 from explorer.sandbox.auth import authenticate, wire_text
 from explorer.sandbox.envelope import ApiError
+from explorer.sandbox.request_log import OUTCOME
 from explorer.sandbox.state import AppState, SandboxState
+from explorer.sandbox.validation import invalid, is_text
 
 PREFIX = ("mp-api", "v1", "apps")
-logger = logging.getLogger("explorer.sandbox.requests")
 
 
 @dataclass
@@ -40,9 +39,15 @@ class Context:
     params: dict[str, str] = field(default_factory=dict)
 
     def query_value(self, name: str) -> str | None:
-        """The first value of a query parameter ('+' is literal, as in the signature)."""
+        """The first value of a query parameter ('+' is literal, as in the signature).
+
+        Percent-encoded bytes that are not UTF-8 (`%FF`) are signed as bytes but are not text:
+        a parameter the endpoint reads must be text, so such a value is refused here (900001).
+        """
         for key, value in self.query:
             if key == name:
+                if not is_text(value):
+                    raise invalid(name, "is not UTF-8 text once percent-decoded")
                 return value
         return None
 
@@ -112,9 +117,6 @@ async def entry(request: Request) -> Response:
     method = request.method
     raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
     raw_query: bytes = scope.get("query_string", b"")
-    started = time.perf_counter()
-    code = env.SUCCESS
-    reason = "ok"
     try:
         app_id, handler, params = resolve(method, raw_path)
         app = state.require_app(app_id)
@@ -132,18 +134,11 @@ async def entry(request: Request) -> Response:
         )
         query = signing.parse_query(wire_text(raw_query))
         data = await handler(Context(state, app, request, body, query, params))
-        return env.ok(data)
+        response = env.ok(data)
     except ApiError as exc:
-        code = exc.code
-        reason = exc.sandbox["reason"] if exc.sandbox else exc.message
+        # The request log (request_log.py) writes the line once the answer is out: only then is
+        # it known whether the client got it.
+        scope[OUTCOME] = (exc.code, exc.sandbox["reason"] if exc.sandbox else exc.message)
         return env.error(exc)
-    finally:
-        # Method and path only: the query carries data tokens, the header a token, neither is logged.
-        logger.info(
-            "%s %s -> %s %s (%.1f ms)",
-            method,
-            scope["path"][:200],
-            code,
-            reason,
-            (time.perf_counter() - started) * 1000,
-        )
+    scope[OUTCOME] = (env.SUCCESS, "ok")
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -15,6 +16,8 @@ from explorer.sandbox.validation import invalid, media_type
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 EXTENSIONS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
+# A part header naming its file with the RFC 5987 form only.
+_EXTENDED_FILENAME = re.compile(rb"(?im)^content-disposition:[^\r\n]*;\s*filename\*\s*=")
 
 
 def _sniff(content: bytes) -> str | None:
@@ -39,6 +42,13 @@ async def upload_file(ctx: Context) -> dict[str, Any]:
     try:
         files = [(name, value) for name, value in form.multi_items() if isinstance(value, UploadFile)]
         if not files:
+            if _EXTENDED_FILENAME.search(ctx.body):
+                # Parsers (python-multipart here) read such a part as a plain field, not a file.
+                raise invalid(
+                    "file",
+                    "the file part names its file only with filename*= (RFC 5987), which multipart/form-data "
+                    'does not use (RFC 7578 section 4.2); give filename="cover.png" instead',
+                )
             raise invalid("file", "no file part in the multipart body")
         field_name, upload = files[0]
         filename = upload.filename or ""

@@ -10,10 +10,10 @@ import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from explorer.sandbox.envelope import ApiError, error
+from explorer.sandbox.envelope import ApiError, EnvelopeResponse, error
 from explorer.sandbox.routes_skus import AUDIT_STATUSES
 from explorer.sandbox.state import SCOPES, SandboxState
 from explorer.sandbox.validation import Fields, invalid, json_object
@@ -36,7 +36,8 @@ def _state(request: Request) -> SandboxState:
 
 
 def _answer(value: dict[str, Any]) -> Response:
-    return JSONResponse(value)
+    # The envelope's renderer (not JSONResponse's): no stored value can make writing it fail.
+    return EnvelopeResponse(value)
 
 
 async def health(request: Request) -> Response:
@@ -85,10 +86,7 @@ async def audit_sku(request: Request) -> Response:
         status = Fields(await _optional_json(request)).string("auditStatus")
         if status not in AUDIT_STATUSES:
             raise invalid("auditStatus", f"must be one of {', '.join(AUDIT_STATUSES)}")
-        with state.lock:
-            sku.audit_status = status
-            if status == "APPROVED":
-                sku.online_info = dict(sku.audit_info)
+        state.set_audit_status(app, sku, status)
         return _answer({"sku": state.sku_view(app, sku)})
     except ApiError as exc:
         return error(exc)

@@ -17,7 +17,14 @@ from explorer.sandbox.state import AppState, SandboxState, Sku
 from explorer.sandbox.validation import Fields, invalid, json_object
 
 MAX_SKU_ID = 255
+# The real API's SKU text fields are short; these bound what one SKU can hold (state.py bounds the whole).
+MAX_TEXT = 255
+MAX_DESCRIPTION = 4096
+MAX_NAMES = 32
+MAX_LANGUAGE = 16
 MAX_LIMIT = 50
+# No page bound is published; past this every page is empty anyway (at most 1,000 SKUs per app).
+MAX_PAGE = 1_000_000
 AUDIT_STATUSES = ("TODO", "APPROVED", "REJECTED")
 _PRICE = re.compile(r"\d{1,12}(\.\d{1,8})?")
 FIELDS = (
@@ -66,19 +73,25 @@ def validate_sku(state: SandboxState, app: AppState, data: dict[str, Any], *, cr
         info["skuId"] = fields.string("skuId", max_len=MAX_SKU_ID)
     if creating or fields.has("names"):
         names = fields.mapping("names", required=True)
+        if len(names) > MAX_NAMES:
+            raise invalid("names", f"has {len(names)} languages; at most {MAX_NAMES}")
         for language, text in names.items():
+            if len(language) > MAX_LANGUAGE:
+                raise invalid("names", f"a language code is {len(language)} characters; at most {MAX_LANGUAGE}")
             if not isinstance(text, str) or not text.strip():
                 raise invalid(f"names.{language}", "must be non-empty text")
+            if len(text) > MAX_TEXT:
+                raise invalid(f"names.{language}", f"is {len(text):,} characters; at most {MAX_TEXT} (names are short)")
         if "en" not in names:
             raise invalid("names", 'needs an "en" entry (English is required)')
         info["names"] = dict(names)
     if fields.has("category"):
-        info["category"] = fields.string("category", required=False, max_len=255)
+        info["category"] = fields.string("category", required=False, max_len=MAX_TEXT)
     if fields.has("categories"):
         categories = fields.listing("categories", max_items=20)
         if categories is not None:
-            if not all(isinstance(item, str) and item.strip() for item in categories):
-                raise invalid("categories", "must be a list of non-empty strings")
+            if not all(isinstance(item, str) and item.strip() and len(item) <= MAX_TEXT for item in categories):
+                raise invalid("categories", f"must be a list of non-empty strings of at most {MAX_TEXT} characters")
             info["categories"] = list(categories)
     if creating or fields.has("coverImageFileId"):
         file_id = fields.string("coverImageFileId", max_len=64)
@@ -105,7 +118,7 @@ def validate_sku(state: SandboxState, app: AppState, data: dict[str, Any], *, cr
     if fields.has("path"):
         info["path"] = fields.string("path", required=False, max_len=1024)
     if fields.has("description"):
-        info["description"] = fields.string("description", required=False, max_len=4096, non_empty=False)
+        info["description"] = fields.string("description", required=False, max_len=MAX_DESCRIPTION, non_empty=False)
     return {key: value for key, value in info.items() if value is not None}
 
 
@@ -126,21 +139,25 @@ async def get_sku(ctx: Context) -> dict[str, Any]:
     return {"sku": ctx.state.sku_view(ctx.app, sku)}
 
 
-def _query_int(ctx: Context, name: str, default: int, low: int, high: int | None) -> int:
+def _query_int(ctx: Context, name: str, default: int, low: int, high: int) -> int:
     raw = ctx.query_value(name)
     if raw is None or raw == "":
         return default
     if not raw.isascii() or not raw.isdigit():
         raise invalid(name, f"must be an integer, got {raw[:40]!r}")
-    value = int(raw)
-    if value < low or (high is not None and value > high):
-        raise invalid(name, f"must be from {low} to {high}, got {value}" if high else f"must be at least {low}")
+    # Digits are counted before int() runs: past 4,300 of them (leading zeros too) Python refuses.
+    significant = raw.lstrip("0") or "0"
+    if len(significant) > len(str(high)):
+        raise invalid(name, f"must be from {low} to {high}, got a {len(significant)}-digit number")
+    value = int(significant)
+    if value < low or value > high:
+        raise invalid(name, f"must be from {low} to {high}, got {value}")
     return value
 
 
 @route("GET", "/skus")
 async def list_skus(ctx: Context) -> dict[str, Any]:
-    page = _query_int(ctx, "page", 1, 1, None)
+    page = _query_int(ctx, "page", 1, 1, MAX_PAGE)
     limit = _query_int(ctx, "limit", 20, 1, MAX_LIMIT)
     audit_status = ctx.query_value("auditStatus") or ""
     if audit_status and audit_status not in AUDIT_STATUSES:
@@ -159,9 +176,7 @@ async def update_sku(ctx: Context) -> dict[str, Any]:
         raise invalid("skuId", f"cannot be changed (the path names {sku.sku_id!r})")
     if not info:
         raise invalid("body", f"give at least one SKU field: {', '.join(FIELDS[1:])}")
-    with ctx.state.lock:
-        sku.audit_info.update(info)
-        sku.audit_status = "TODO"  # a change goes back to audit
+    ctx.state.update_sku(ctx.app, sku, info)
     return {}
 
 

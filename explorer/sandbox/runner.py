@@ -20,9 +20,10 @@ import uvicorn
 
 from explorer.sandbox.app import build_app
 from explorer.sandbox.config import SandboxAppConfig, SandboxSettings
-from explorer.sandbox.demo import load_or_create_demo_app
+from explorer.sandbox.demo import DemoAppError, load_or_create_demo_app
 from explorer.sandbox.faults import Faults
 from explorer.sandbox.limits import H11_MAX_INCOMPLETE_EVENT_SIZE
+from explorer.sandbox.protocol import DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_ALIVE, protocol_class
 from explorer.sandbox.state import SandboxState
 
 START_TIMEOUT = 10.0
@@ -135,8 +136,15 @@ def _quiet_by_default() -> None:
             logger.addHandler(logging.NullHandler())
 
 
-def server_config(app: object) -> uvicorn.Config:
-    """The uvicorn settings every sandbox runs with (the throughput benchmark serves its bare route so too)."""
+def server_config(
+    app: Any, *, head_timeout: float = DEFAULT_HEAD_TIMEOUT, keep_alive: int = DEFAULT_KEEP_ALIVE
+) -> uvicorn.Config:
+    """The uvicorn settings every sandbox runs with (the throughput benchmark serves its bare route so too).
+
+    `head_timeout`: seconds a connection has to deliver a complete request head, from when it opens
+    and again after each answer (slow or silent clients are closed; see protocol.py).
+    `keep_alive`: seconds an idle keep-alive connection is kept after an answer.
+    """
     return uvicorn.Config(
         app,
         lifespan="off",
@@ -144,7 +152,8 @@ def server_config(app: object) -> uvicorn.Config:
         # Leave the process's logging alone (the explorer draws the terminal); see _quiet_by_default.
         log_config=None,
         access_log=False,
-        http="h11",
+        http=protocol_class(head_timeout),
+        timeout_keep_alive=keep_alive,
         loop="asyncio",
         ws="none",
         h11_max_incomplete_event_size=H11_MAX_INCOMPLETE_EVENT_SIZE,
@@ -179,21 +188,29 @@ def start_background(
     data_token_ttl: float = 120,
     file_check_delay: float = 5.0,
     data_dir: Path | None = None,
+    head_timeout: float = DEFAULT_HEAD_TIMEOUT,
+    keep_alive: int = DEFAULT_KEEP_ALIVE,
 ) -> SandboxHandle:
     """Start a sandbox in a daemon thread and return once it accepts connections.
 
     `app=None` serves the demo app from `data_dir` (default: MP_EXPLORER_HOME or the user data
-    dir), creating its keys on first use. Raises SandboxError when the address cannot be bound.
+    dir), creating its keys on first use. Raises SandboxError when the address cannot be bound or
+    the demo app cannot be loaded (unusable data directory, damaged or mismatched keys).
     """
     _quiet_by_default()
     if app is None:
-        app = load_or_create_demo_app(data_dir).config()
+        try:
+            app = load_or_create_demo_app(data_dir).config()
+        except DemoAppError as exc:
+            raise SandboxError(str(exc)) from None
     settings = SandboxSettings(ts_window=ts_window, data_token_ttl=data_token_ttl, file_check_delay=file_check_delay)
     state = SandboxState(settings)
     state.add_app(app)
     sock = bind_socket(host, port)
     faults = Faults()
-    server = uvicorn.Server(server_config(build_app(state, faults)))
+    server = uvicorn.Server(
+        server_config(build_app(state, faults), head_timeout=head_timeout, keep_alive=keep_alive)
+    )
     faults.close_connection = _connection_closer(server)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mp-explorer-sandbox", daemon=True)
     thread.start()

@@ -1,14 +1,19 @@
 """The sandbox's in-memory world: apps, users, data tokens, push tokens, files and SKUs.
 
 Everything is bounded: past a cap the oldest entry is evicted (an evicted data token then reads as
-unknown, 900201). All mutation happens under one lock, because the server's event loop and the
-caller's thread (SandboxHandle.mint_data_token) both touch it. Time comes from `clock` so tests
-can move it.
+unknown, 900201). Counts bound the small records (users, tokens, file metadata: a few hundred
+bytes each); SKUs, whose fields a client writes, are bounded by size as well: one SKU (its audit
+and online versions, as compact UTF-8 JSON) at most MAX_SKU_BYTES, refused above that, and all SKUs
+together at most MAX_STORED_SKU_BYTES, the oldest evicted first past it.
+
+All mutation happens under one lock, because the server's event loop and the caller's thread
+(SandboxHandle.mint_data_token) both touch it. Time comes from `clock` so tests can move it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import threading
 import time
@@ -35,6 +40,10 @@ MAX_DATA_TOKENS = 10_000
 MAX_PUSH_TOKENS = 10_000
 MAX_FILES_PER_APP = 1000
 MAX_SKUS_PER_APP = 1000
+# Size bounds for SKUs (see the module docstring). The real API's SKU fields are short (names and
+# category up to 255 characters, description 4,096), so a real SKU is a few KiB at most.
+MAX_SKU_BYTES = 32 * 1024
+MAX_STORED_SKU_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -90,6 +99,24 @@ class Sku:
     available_status: str = "DEACTIVE"
 
 
+def json_size(value: Any) -> int:
+    """Bytes of `value` as compact UTF-8 JSON (the measure of a stored object's size)."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+
+def sku_size(sku: Sku) -> int:
+    return json_size([sku.sku_id, sku.audit_info, sku.online_info])
+
+
+def too_large(size: int) -> ApiError:
+    return ApiError(
+        env.INVALID_PARAMETER,
+        f"invalid parameter: the SKU would be {size:,} bytes as JSON; the sandbox keeps at most "
+        f"{MAX_SKU_BYTES:,} bytes per SKU (the real API's fields are short: names and category up to "
+        "255 characters, description up to 4,096)",
+    )
+
+
 @dataclass
 class AppState:
     config: SandboxAppConfig
@@ -127,6 +154,9 @@ class SandboxState:
         self.apps: OrderedDict[str, AppState] = OrderedDict()
         self.data_tokens: OrderedDict[str, DataToken] = OrderedDict()
         self.push_tokens: OrderedDict[str, PushToken] = OrderedDict()
+        # Every stored SKU's size, oldest first (for eviction by total size), and their sum.
+        self.sku_sizes: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self.stored_sku_bytes = 0
 
     # --- apps and users ---------------------------------------------------------------------
 
@@ -257,10 +287,62 @@ class SandboxState:
     # --- SKUs -------------------------------------------------------------------------------
 
     def add_sku(self, app: AppState, sku: Sku) -> None:
+        """Store a new SKU (900260 when its id exists, 900001 when it is over MAX_SKU_BYTES)."""
+        size = sku_size(sku)
+        if size > MAX_SKU_BYTES:
+            raise too_large(size)
         with self.lock:
             if sku.sku_id in app.skus:
                 raise ApiError(env.SKU_INVALID, f"invalid skuId: {sku.sku_id!r} already exists", 409)
-            _put(app.skus, sku.sku_id, sku, MAX_SKUS_PER_APP)
+            app.skus[sku.sku_id] = sku
+            while len(app.skus) > MAX_SKUS_PER_APP:
+                oldest = next(iter(app.skus))
+                self._forget_sku(app, oldest)
+            self._account(app, sku, size)
+
+    def update_sku(self, app: AppState, sku: Sku, info: dict[str, Any]) -> None:
+        """Merge changed fields into the audit version and send it back to audit (TODO)."""
+        with self.lock:
+            merged = {**sku.audit_info, **info}
+            size = json_size([sku.sku_id, merged, sku.online_info])
+            if size > MAX_SKU_BYTES:
+                raise too_large(size)
+            sku.audit_info = merged
+            sku.audit_status = "TODO"  # a change goes back to audit
+            self._account(app, sku, size)
+
+    def set_audit_status(self, app: AppState, sku: Sku, status: str) -> None:
+        """The audit's verdict; approval copies the audited fields to the online version."""
+        with self.lock:
+            online = dict(sku.audit_info) if status == "APPROVED" else sku.online_info
+            size = json_size([sku.sku_id, sku.audit_info, online])
+            if size > MAX_SKU_BYTES:
+                raise too_large(size)
+            sku.audit_status = status
+            sku.online_info = online
+            self._account(app, sku, size)
+
+    def _account(self, app: AppState, sku: Sku, size: int) -> None:
+        """Record `sku`'s size (lock held) and evict the oldest SKUs while the total is over budget."""
+        key = (app.config.app_id, sku.sku_id)
+        if sku.sku_id not in app.skus:
+            return  # evicted by count in the same call
+        self.stored_sku_bytes += size - self.sku_sizes.get(key, 0)
+        self.sku_sizes[key] = size
+        while self.stored_sku_bytes > MAX_STORED_SKU_BYTES and len(self.sku_sizes) > 1:
+            app_id, sku_id = next(iter(self.sku_sizes))
+            if (app_id, sku_id) == key:
+                self.sku_sizes.move_to_end(key)
+                continue
+            owner = self.apps.get(app_id)
+            if owner is not None and sku_id in owner.skus:
+                self._forget_sku(owner, sku_id)
+            else:
+                self.stored_sku_bytes -= self.sku_sizes.pop((app_id, sku_id))
+
+    def _forget_sku(self, app: AppState, sku_id: str) -> None:
+        app.skus.pop(sku_id, None)
+        self.stored_sku_bytes -= self.sku_sizes.pop((app.config.app_id, sku_id), 0)
 
     def require_sku(self, app: AppState, sku_id: str) -> Sku:
         sku = app.skus.get(sku_id)

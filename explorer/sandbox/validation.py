@@ -33,7 +33,50 @@ def json_object(body: bytes, content_type: str | None) -> dict[str, Any]:
         raise invalid("body", f"not JSON ({type(exc).__name__}: {str(exc)[:120]})") from None
     if not isinstance(value, dict):
         raise invalid("body", f"expected a JSON object, got {type(value).__name__}")
+    where = first_lone_surrogate(value)
+    if where is not None:
+        raise invalid(where, "contains a lone surrogate (a \\ud800-\\udfff escape without its pair); not Unicode text")
     return value
+
+
+def is_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def first_lone_surrogate(value: Any, where: str = "body") -> str | None:
+    """The field path of the first string (key or value) in `value` that UTF-8 cannot encode, or None.
+
+    JSON's \\u escapes let a client write half a surrogate pair; such a string cannot be hashed,
+    logged or written back as UTF-8, so it is refused where it enters. Iterative, so any depth
+    json.loads accepted is walked without recursion.
+    """
+    stack: list[tuple[str, Any]] = [(where, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not is_text(item):
+                return path
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if not is_text(key):
+                    return f"{path} (a key)"
+                label = key if len(key) <= 40 else key[:40] + "..."
+                stack.append((label if path == "body" else f"{path}.{label}", inner))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{index}]", inner) for index, inner in enumerate(item))
+    return None
+
+
+def shown_number(value: int) -> str:
+    """An integer for a message: whole when short, else its sign and digit count (never 4,000 digits)."""
+    digits = len(str(abs(value)))
+    if digits <= 20:
+        return str(value)
+    return f"a {digits:,}-digit {'negative ' if value < 0 else ''}number"
 
 
 def _kind(value: Any) -> str:
@@ -98,7 +141,7 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, int):
             raise invalid(self.name(key), f"must be an integer, got {_kind(value)}")
         if (low is not None and value < low) or (high is not None and value > high):
-            raise invalid(self.name(key), f"must be from {low} to {high}, got {value}")
+            raise invalid(self.name(key), f"must be from {low} to {high}, got {shown_number(value)}")
         return value
 
     def listing(self, key: str, *, required: bool = False, max_items: int | None = None) -> Any:
