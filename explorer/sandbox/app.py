@@ -18,8 +18,8 @@ from explorer.sandbox.fault_middleware import FaultMiddleware
 from explorer.sandbox.faults import Faults
 from explorer.sandbox.limits import SafetyMiddleware, unexpected_body
 from explorer.sandbox.openapi import entry
-from explorer.sandbox.routes_faults import ROUTES as FAULT_ROUTES
 from explorer.sandbox.request_log import RequestLog
+from explorer.sandbox.routes_faults import ROUTES as FAULT_ROUTES
 from explorer.sandbox.routes_sandbox import ROUTES as SANDBOX_ROUTES
 from explorer.sandbox.state import SandboxState
 
