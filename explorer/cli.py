@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "decrypt": "decrypt",
     "keygen": "decrypt",
     "sandbox": "sandbox",
+    "doctor": "doctor",
 }
 
 

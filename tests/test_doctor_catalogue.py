@@ -64,6 +64,13 @@ CASES: dict[str, tuple[str, str]] = {
         ),
         "",
     ),
+    "plus-sent-for-space": (
+        curl(
+            f"{HOST}{APP}/user-open-data?openData=a+b",
+            make_token(f"GET\n{APP}/user-open-data/\nopenData=a%20b\n{EMPTY}"),
+        ),
+        "",
+    ),
     "encode-uri-component": (
         curl(
             f"{HOST}{APP}/user-open-data?openData=a%20b%21%28c%29",

@@ -74,8 +74,9 @@ KEYS = ["--access-key-id", "ak", "--secret-key", "sk"]
         ["sign", *SIGN, *KEYS, "--curl"],
         ["sign", *SIGN, *KEYS, "--json"],
         ["verify", "a.b.c", *SIGN[:4], "--secret-key", "sk"],
+        ["doctor", "--curl", "curl https://h/mp-api/v1/apps/x/skus -H 'X-Mp-Open-Api-Token: a.b.c'", "--json"],
     ],
-    ids=["sign", "sign-curl", "sign-json", "verify"],
+    ids=["sign", "sign-curl", "sign-json", "verify", "doctor"],
 )
 def test_sign_and_verify_commands_stay_headless(argv: list[str]) -> None:
     loaded = _loaded_after(_run_main(argv))

@@ -17,7 +17,17 @@ from explorer.request import WireRequest
 from explorer.sandbox.runner import SandboxHandle, start_background
 from tests.sandbox_support import shared_home, shared_sandbox, spec, wire
 
-SANDBOX_KEYS = {"reason", "outcome", "detail", "canonical_request", "digest", "received_dig", "skew", "ts_window"}
+SANDBOX_KEYS = {
+    "reason",
+    "outcome",
+    "detail",
+    "canonical_request",
+    "digest",
+    "received_dig",
+    "skew",
+    "ts_window",
+    "likely_mistakes",
+}
 
 
 @pytest.fixture(scope="session")

@@ -120,6 +120,14 @@ _PLUS_FOR_SPACE = _replace_encoded({"%20": "+"})
 _ENCODE_URI_COMPONENT = _replace_encoded({"%21": "!", "%27": "'", "%28": "(", "%29": ")", "%2A": "*"})
 
 
+def _plus_sent_for_space(recipe: Recipe, context: Context) -> Recipe | None:
+    # The signer held a space; the URL sent carries '+', which the verifier reads as a literal '+'.
+    if "+" not in context.request.raw_query:
+        return None
+    pairs = signing.parse_query(context.request.raw_query.replace("+", "%20"))
+    return replace(recipe, query=tuple(pairs))
+
+
 def _dropped_empty_values(recipe: Recipe, context: Context) -> Recipe | None:
     kept = tuple((name, value) for name, value in recipe.query if value)
     return replace(recipe, query=kept)
@@ -378,6 +386,12 @@ CATALOGUE: tuple[Mistake, ...] = (
         "URLSearchParams and form encoders write a space as '+'; the scheme writes %20",
         "encode spaces as %20 (encodeURIComponent or quote(safe='-_.~'), not URLSearchParams)", "dig", 80,
         edit=_stage("query", _PLUS_FOR_SPACE),
+    ),
+    Mistake(
+        "plus-sent-for-space", "'+' sent for spaces (signed as %20)",
+        "the URL sent writes a space as '+' (URLSearchParams, form encoding); the verifier reads '+' as a plus",
+        "send spaces as %20 in the URL: build the query sent with the same encoder you sign with", "dig", 78,
+        edit=_plus_sent_for_space,
     ),
     Mistake(
         "encode-uri-component", "encodeURIComponent leaves !'()* as they are",

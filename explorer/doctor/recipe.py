@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from explorer import signing
 
@@ -53,7 +52,6 @@ class Recipe:
         return replace(self, **{name: (*getattr(self, name), edit)})
 
 
-@lru_cache(maxsize=256)
 def reserialise_json(body: bytes, style: frozenset[str]) -> bytes | None:
     """The JSON body written again in `style`; None when the body is not JSON."""
     if not body or body[:1] not in b"{[":
@@ -94,13 +92,18 @@ class Builder:
         self._uri: dict[tuple[str, signing.Rules], str] = {}
         self._query: dict[tuple[tuple[tuple[str, str], ...], signing.Rules], str] = {}
         self._hash: dict[bytes, str] = {}
+        # Per builder, not per process: a long-running sandbox must not keep request bodies around.
+        self._json: dict[tuple[bytes, frozenset[str]], bytes | None] = {}
 
     def body(self, recipe: Recipe) -> bytes | None:
         if recipe.body_empty:
             return b""
         body = recipe.body
         if recipe.json_style:
-            rewritten = reserialise_json(body, recipe.json_style)
+            key = (body, recipe.json_style)
+            if key not in self._json:
+                self._json[key] = reserialise_json(body, recipe.json_style)
+            rewritten = self._json[key]
             if rewritten is None:
                 return None
             body = rewritten

@@ -8,14 +8,18 @@ naming the reason and showing the canonical request the sandbox computed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from explorer import signing
+from explorer import doctor, signing
 from explorer.sandbox import envelope as env
 from explorer.sandbox.envelope import ApiError
 
 MISSING_HEADER = "missing_header"
 AUTH_STATUS = 401
+# The mistake search runs on every rejection: singles always, pairs until this budget is spent.
+DIAGNOSIS_BUDGET_S = 0.05
+MAX_LIKELY_MISTAKES = 5
 
 
 def wire_text(raw: bytes) -> str:
@@ -36,6 +40,32 @@ def canonicalise(method: str, raw_path: bytes, raw_query: bytes, body: bytes) ->
     return request, signing.digest(request)
 
 
+def likely_mistakes(
+    found: doctor.FoundToken,
+    *,
+    access_key_id: str,
+    secret_key: str,
+    method: str,
+    raw_path: bytes,
+    raw_query: bytes,
+    body: bytes,
+    ts_window: int,
+    now: int | None,
+) -> list[dict[str, str]]:
+    """The doctor's named mistakes for a rejected token, most likely first (possibly none)."""
+    request = doctor.ImportedRequest(method, wire_text(raw_path), wire_text(raw_query), (), body)
+    try:
+        diagnosis = doctor.diagnose(
+            found, request, secret_key=secret_key, access_key_id=access_key_id, now=now, max_skew=ts_window,
+            budget_s=DIAGNOSIS_BUDGET_S,
+        )  # fmt: skip
+    except (signing.SigningInputError, UnicodeError, ValueError):
+        return []
+    return [
+        {"name": m.name, "title": m.title, "fix": m.fix} for m in diagnosis.likely_mistakes[:MAX_LIKELY_MISTAKES]
+    ]
+
+
 def _sandbox_object(
     reason: str,
     outcome: str,
@@ -45,6 +75,7 @@ def _sandbox_object(
     received_dig: Any,
     skew: int | None,
     ts_window: int,
+    mistakes: list[dict[str, str]],
 ) -> dict[str, Any]:
     return {
         "reason": reason,
@@ -56,6 +87,7 @@ def _sandbox_object(
         "received_dig": env.visible(received_dig) if isinstance(received_dig, str) else None,
         "skew": skew,
         "ts_window": ts_window,
+        "likely_mistakes": mistakes,
     }
 
 
@@ -70,15 +102,23 @@ def authenticate(
     body: bytes,
     ts_window: int,
     now: int | None = None,
+    headers: Iterable[tuple[str, str]] = (),
 ) -> signing.Verification:
     """Verify one request; return the Verification when valid, raise ApiError 900002 otherwise.
 
     A request that cannot be canonicalised is 900001 whatever its token says. The canonical request
     for the `sandbox` object is computed only on the way to a rejection (a valid call has it in
-    its Verification already).
+    its Verification already). `headers`, all the request's headers, let a token sent under
+    another name (Authorization: Bearer) be found and named.
     """
+    seen = dict(
+        access_key_id=access_key_id, secret_key=secret_key, method=method, raw_path=raw_path,
+        raw_query=raw_query, body=body, ts_window=ts_window, now=now,
+    )  # fmt: skip
     if token is None:
         canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
+        elsewhere = doctor.token_from_headers(tuple(headers))
+        mistakes = likely_mistakes(elsewhere, **seen) if elsewhere is not None else []  # type: ignore[arg-type]
         raise ApiError(
             env.AUTH_FAILED,
             "JWT authentication failed: missing header",
@@ -92,6 +132,7 @@ def authenticate(
                 None,
                 None,
                 ts_window,
+                mistakes,
             ),
         )
     try:
@@ -112,6 +153,7 @@ def authenticate(
     if result.ok:
         return result
     canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
+    mistakes = likely_mistakes(doctor.FoundToken(token, signing.HEADER_NAME), **seen)  # type: ignore[arg-type]
     claims = result.jwt_payload or {}
     skew = result.skew
     ts = claims.get("ts")
@@ -130,5 +172,6 @@ def authenticate(
             claims.get("dig"),
             skew,
             ts_window,
+            mistakes,
         ),
     )

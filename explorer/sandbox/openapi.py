@@ -131,14 +131,18 @@ async def entry(request: Request) -> Response:
             body=body,
             ts_window=state.settings.ts_window,
             now=int(state.clock()),  # one clock for ts checks and token expiry, so tests can pin it
+            headers=request.headers.items(),
         )
         query = signing.parse_query(wire_text(raw_query))
         data = await handler(Context(state, app, request, body, query, params))
         response = env.ok(data)
     except ApiError as exc:
         # The request log (request_log.py) writes the line once the answer is out: only then is
-        # it known whether the client got it.
-        scope[OUTCOME] = (exc.code, exc.sandbox["reason"] if exc.sandbox else exc.message)
+        # it known whether the client got it. A rejection's line names the first likely mistake.
+        reason = exc.sandbox["reason"] if exc.sandbox else exc.message
+        if exc.sandbox and exc.sandbox.get("likely_mistakes"):
+            reason += f" (likely: {exc.sandbox['likely_mistakes'][0]['name']})"
+        scope[OUTCOME] = (exc.code, reason)
         return env.error(exc)
     scope[OUTCOME] = (env.SUCCESS, "ok")
     return response
