@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 
+import bench_doctor
 import bench_keystroke
 import bench_pipeline
 import bench_rss
@@ -34,6 +35,7 @@ BENCHMARKS: list[tuple[str, Callable[[bool], list[Row]]]] = [
     ("sign --token, cold", bench_sign_cli.measure),
     ("sandbox throughput", bench_sandbox.measure),
     ("peak RSS", bench_rss.measure),
+    ("doctor diagnosis", bench_doctor.measure),
 ]
 
 HOW = """\
@@ -63,6 +65,9 @@ HOW = """\
 - **peak RSS** (`bench_rss.py`): VmHWM from `/proc/<pid>/status` of the app's process in the tmux pane:
   mp-explorer after launch, the embedded sandbox up, a ctrl+s GetUserOpenId and its decrypted answer on
   screen (the help screen is never opened: it alone adds ~23 MiB); Posting after its first frame and 2 s idle.
+- **doctor diagnosis** (`bench_doctor.py`): `explorer.doctor.diagnose` on a POST with a query and a JSON body
+  whose token's `dig` no catalogue mistake explains (every single and every pair is built and hashed), and on one
+  that forgot the trailing `/`; single diagnoses, median in ms, against the 50 ms goal (ratio ≤ 1).
 """
 
 

@@ -67,3 +67,44 @@ def test_sandbox_names_the_backends_mistakes(tmp_path: Path) -> None:
     assert code == 0 and "Traceback" not in err
     assert "900002 digest_mismatch (likely: trailing-slash-missing)" in err
     assert sk not in err
+
+
+def test_probe_asks_a_real_server_which_reading_it_follows(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    process = start(tmp_path, "--port", "0")
+    try:
+        line = first_line(process)
+        app, ak, sk, base = line["app_id"], line["access_key_id"], line["secret_key"], line["base_url"]
+        (tmp_path / "sk.txt").write_text(sk)
+        # A skuId holding '%2F': the readings of the open points disagree on it.
+        url = f"{base}/mp-api/v1/apps/{app}/skus/a%2Fb"
+        token = backend_token("whatever", ak, sk, int(time.time()))
+        exe = Path(sys.executable).with_name("mp-explorer")
+        command = f"curl '{url}' -H 'X-Mp-Open-Api-Token: {token}'"
+        result = subprocess.run(
+            [str(exe), "doctor", "--curl", command, "--secret-key-file", str(tmp_path / "sk.txt"), "--probe", "--json"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        probe = json.loads(result.stdout)["probe"]
+        assert probe["nothing_sent"] is None
+        assert 2 <= len(probe["results"]) <= 8
+        accepted = [r["readings"] for r in probe["results"] if r["accepted"]]
+        assert len(accepted) == 1 and accepted[0][0] == "spec"
+
+        # A plain request: every reading agrees, nothing is sent.
+        plain = f"curl '{base}/mp-api/v1/apps/{app}/skus?page=1' -H 'X-Mp-Open-Api-Token: {token}'"
+        result = subprocess.run(
+            [str(exe), "doctor", "--curl", plain, "--secret-key-file", str(tmp_path / "sk.txt"), "--probe"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert "probe: all readings of the open points give this request the same canonical request; nothing sent" in (
+            result.stdout
+        )
+    finally:
+        code, _, err = stop(process)
+    assert code == 0
+    assert err.count("/skus/a/b -> ") == len(probe["results"])  # one per reading (decoded in the log)
+    assert "/skus?page" not in err and "/skus -> " not in err

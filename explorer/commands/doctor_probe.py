@@ -53,7 +53,11 @@ class ProbeReport:
             out.append(f"  {mark} {' = '.join(result.readings)}")
             out.append(f"           {doctor.visible(answer)}")
         accepted = [r for r in self.results if r.accepted]
-        if len(accepted) == 1:
+        answers = {(r.status, r.code) for r in self.results}
+        if len(accepted) == len(self.results) and len(answers) == 1:
+            out.append("every reading got the same answer, not a signature refusal: the server answered before")
+            out.append("checking the signature (e.g. no such endpoint), so the probe cannot tell the readings apart")
+        elif len(accepted) == 1:
             out.append(f"the server follows: {accepted[0].readings[0]}")
         elif not accepted:
             out.append("the server accepted no reading: the difference is elsewhere (see the checks above)")
