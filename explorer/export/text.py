@@ -1,0 +1,16 @@
+"""Small text helpers shared by the code generators."""
+
+from __future__ import annotations
+
+import re
+
+
+def comment_safe(text: str, limit: int = 100) -> str:
+    """Text for a one-line comment: printable ASCII only (anything else shown as '?'), shortened."""
+    shown = "".join(ch if " " <= ch <= "~" else "?" for ch in text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace each @@NAME@@ marker in one pass (a substituted value is never scanned again)."""
+    return re.sub(r"@@([A-Z_]+)@@", lambda match: values[match.group(1)], template)
