@@ -12,11 +12,15 @@ import sys
 
 from explorer import environment, signing
 from explorer.commands import _inputs, request_flags
-from explorer.commands.errors import EXIT_OK
+from explorer.commands.errors import EXIT_OK, UsageError
 from explorer.commands.stage_text import compact_json, render_canonical_request, utc_text
 from explorer.request import wire_request
 
-__all__ = ["SIGN_EPILOG", "register", "render_canonical_request", "render_signature", "run_sign"]
+__all__ = ["CODE_LANGUAGES", "SIGN_EPILOG", "register", "render_canonical_request", "render_signature", "run_sign"]
+
+# The languages of --code (explorer.export.LANGUAGES; spelled here so --help needs no import).
+CODE_LANGUAGES = ("curl", "httpie", "python", "python-httpx", "node", "go", "java", "php")
+COMMAND_LANGUAGES = ("curl", "httpie")
 
 SIGN_EPILOG = f"""\
 examples:
@@ -24,6 +28,11 @@ examples:
       --access-key-id testAccessKey --secret-key-file sk.txt --ts 1700000000
   mp-explorer sign --url 'https://dip-cb.binanceapi.com/mp-api/v1/apps/APPID/skus?page=1&limit=20' --json
   mp-explorer sign --method POST --path /mp-api/v1/apps/APPID/message/send --body-file body.json --curl
+  mp-explorer sign --path /mp-api/v1/apps/APPID/user-open-data --query openData=TOKEN --code node > mp_request.js
+
+--code LANG prints the request as a curl or HTTPie command (signed now, so it needs the keys) or as
+a program (python, python-httpx, node, go, java, php) that signs at run time: programs carry no
+credential and read MP_ACCESS_KEY_ID, MP_SECRET_KEY and MP_PRIVATE_KEY_PATH when they run.
 
 credentials come from the flags or from ${environment.ACCESS_KEY_ID} and ${environment.SECRET_KEY}; prefer
 --secret-key-file or the environment to --secret-key, which other users can see in the process list.
@@ -50,10 +59,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     output.add_argument("--token", action="store_true", help="only the token")
     output.add_argument("--header", action="store_true", help="only the header line")
     output.add_argument("--curl", action="store_true", help="a curl command that sends exactly the signed bytes")
+    output.add_argument(
+        "--code",
+        metavar="LANG",
+        choices=list(CODE_LANGUAGES),
+        help=f"the request as code: {', '.join(CODE_LANGUAGES)} (programs need no keys here)",
+    )
     sign.set_defaults(handler=run_sign)
 
 
+def run_code_program(args: argparse.Namespace) -> int:
+    """--code for a program language: no keys needed, the program reads them when it runs."""
+    from explorer.export import ExportError, export_request, program
+
+    if args.ts is not None:
+        raise UsageError("--ts does not apply to a program: it signs when it runs (set MP_TS to pin it)")
+    with _inputs.signing_errors_as_usage():
+        spec, base_url = request_flags.request_from_flags(args, access_key_id="", secret_key="", ts=None)
+        try:
+            text = program(args.code, export_request(spec, base_url))
+        except ExportError as exc:
+            raise UsageError(f"--code {args.code}: {exc}") from None
+    print(text, end="")
+    return EXIT_OK
+
+
 def run_sign(args: argparse.Namespace) -> int:
+    if args.code is not None and args.code not in COMMAND_LANGUAGES:
+        return run_code_program(args)
     ts = None if args.ts is None else request_flags.int_flag("--ts", args.ts, low=0, high=signing.MAX_TS)
     access_key_id = request_flags.access_key_id(args, required=True)
     assert access_key_id is not None
@@ -63,13 +96,17 @@ def run_sign(args: argparse.Namespace) -> int:
             args, access_key_id=access_key_id, secret_key=secret_key, ts=ts
         )
         signature = spec.sign()
-        wire = wire_request(spec, signature, base_url) if args.curl else None
+        wire = wire_request(spec, signature, base_url) if args.curl or args.code else None
     if args.json:
         print(json.dumps(signature.as_dict(), indent=2))
     elif args.token:
         print(signature.token)
     elif args.header:
         print(signature.header_line)
+    elif wire is not None and args.code == "httpie":
+        from explorer.export import httpie_command
+
+        print(httpie_command(wire))
     elif wire is not None:
         from explorer.export import curl_command
 

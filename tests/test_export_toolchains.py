@@ -1,0 +1,253 @@
+"""Generated programs, built and run by the real toolchains: the vectors byte for byte, then the sandbox.
+
+Per language, every program of the run (one per signing vector, two under other signing readings,
+three sandbox calls) is written and compiled together, once. The vector programs run with
+MP_DRY_RUN=1 and MP_TS pinned and must print the vector's canonical request, digest and token.
+The sandbox programs run as their users run them, against the embedded sandbox on loopback, and
+must get 000000; the GetUserOpenId program must print the openid the data token was minted for.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explorer import signing
+from explorer.export import ExportRequest, curl_command, export_request, httpie_command
+from explorer.request import RequestSpec, wire_request
+from tests import sandbox_support
+from tests.conftest import load_vectors
+from tests.toolchains import Built, build, require_toolchain, run_env, stages
+
+PROGRAM_LANGUAGES = ["python", "python-httpx", "node", "go", "java", "php"]
+# Characters that need percent-encoding (space, '+', '/', '=', '&', UTF-8) in one openid.
+OPEN_ID = "user é+/=& ✓"
+BROADCAST = {
+    "templateId": "tpl_welcome",
+    "language": "zh-CN",
+    "parameters": [{"name": "greeting", "value": "你好, Zoë — ✓ 😀"}, {"name": "amount", "value": "12.50"}],
+}
+
+
+@dataclass
+class VectorCase:
+    request: ExportRequest
+    env: dict[str, str]
+    expected: dict[str, str]
+
+
+def _vector_cases() -> dict[str, VectorCase]:
+    cases: dict[str, VectorCase] = {}
+    for vector in load_vectors()["signing"]:
+        spec = RequestSpec(
+            method=vector["method"],
+            path=vector["path"],
+            query=tuple((name, value) for name, value in vector["query"]),
+            body=vector["body"].encode("utf-8"),
+        )
+        cases[vector["name"]] = VectorCase(
+            export_request(spec, "http://127.0.0.1:9"),
+            {"MP_ACCESS_KEY_ID": vector["access_key_id"], "MP_SECRET_KEY": vector["secret_key"], "MP_TS": str(vector["ts"])},
+            {key: vector["expected"][key] for key in ("canonical_request", "digest", "token")},
+        )
+    # Two other readings of the chosen rules, checked against the core's own stages for them.
+    readings = {
+        "reading-keep-dots-unsorted-lower-hex": (
+            signing.Rules(remove_dots=False, sort_query=False, upper_hex=False, keep_empty_equals=False),
+            RequestSpec(
+                method="get",
+                path="/mp-api/v1/apps/x/./skus/../a b/%2fé/%2E%2E",
+                query=(("b", "1"), ("a", ""), ("é", "x y+z"), ("A", "~!*'()"), ("c", 'q"\\u0041\n\t$x')),
+                # Past the 65535-byte limit of a Java string constant, in non-ASCII text.
+                body=("é" * 9000 + "\n").encode("utf-8"),
+            ),
+            "ключ-ak",
+        ),
+        "reading-raw-segments-raw-query-no-slash": (
+            signing.Rules(encode_query=False, encode_segments=False, trailing_slash=False),
+            RequestSpec(
+                method="PATCH",
+                path="mp-api/v1/apps/x/skus/é 1/.",
+                query=(("z", "a b"), ("a", "ü"), ("a", "Z")),
+                body=b"\xff\x00\x01binary\r\n" * 2000,
+                content_type="application/octet-stream",
+            ),
+            "AK\t\"quoted\"\\😀",
+        ),
+    }
+    for name, (rules, spec, access_key_id) in readings.items():
+        secret = "sk-ü-0123456789abcdef0123456789abcdef"
+        signature = signing.sign_with_rules(
+            method=spec.method,
+            path=spec.path,
+            query=spec.query,
+            body=spec.body,
+            access_key_id=access_key_id,
+            secret_key=secret,
+            ts=1712345678,
+            rules=rules,
+        )
+        cases[name] = VectorCase(
+            export_request(spec, "http://127.0.0.1:9", rules),
+            {"MP_ACCESS_KEY_ID": access_key_id, "MP_SECRET_KEY": secret, "MP_TS": "1712345678"},
+            {"canonical_request": signature.canonical_request, "digest": signature.digest, "token": signature.token},
+        )
+    return cases
+
+
+VECTOR_CASES = _vector_cases()
+
+
+@dataclass
+class SandboxCalls:
+    handle: Any
+    requests: dict[str, ExportRequest]
+    specs: dict[str, RequestSpec]
+    open_id: str
+    pay_id: int
+
+
+def _sandbox_calls() -> SandboxCalls:
+    handle = sandbox_support.shared_sandbox()
+    # Ten minutes instead of two: the token is embedded before the slowest compiler runs.
+    minted = handle.mint_data_token(open_id=OPEN_ID, ttl=600)
+    pay_id = handle.state.require_app(handle.app_id).users[OPEN_ID].pay_id
+    specs = {
+        "GetUserOpenId": sandbox_support.spec(handle, "GET", "/user-open-data", (("openData", minted["dataToken"]),)),
+        "BroadcastMessage": sandbox_support.spec(
+            handle,
+            "POST",
+            "/message/broadcast",
+            body=json.dumps(BROADCAST, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+            content_type="application/json; charset=utf-8",
+        ),
+        "GetUserPayId": sandbox_support.spec(handle, "GET", "/users", (("openId", OPEN_ID),)),
+    }
+    requests = {name: export_request(spec, handle.base_url) for name, spec in specs.items()}
+    return SandboxCalls(handle, requests, specs, OPEN_ID, pay_id)
+
+
+@pytest.fixture(scope="session")
+def sandbox_calls() -> SandboxCalls:
+    return _sandbox_calls()
+
+
+_built: dict[str, Built] = {}
+
+
+@pytest.fixture(scope="session")
+def built(sandbox_calls: SandboxCalls, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """language -> Built: every program of the language, compiled once per run (on first use)."""
+
+    def get(language: str) -> Built:
+        if language not in _built:
+            requests = {name: case.request for name, case in VECTOR_CASES.items()}
+            requests.update({f"sandbox:{name}": request for name, request in sandbox_calls.requests.items()})
+            _built[language] = build(language, requests, tmp_path_factory.mktemp(language.replace("-", "_")))
+        return _built[language]
+
+    return get
+
+
+@pytest.mark.parametrize("language", PROGRAM_LANGUAGES)
+def test_programs_reproduce_every_signing_vector(language: str, built: Any) -> None:
+    programs: Built = built(language)
+    failures = []
+    for name, case in VECTOR_CASES.items():
+        result = programs.run(name, run_env(MP_DRY_RUN="1", **case.env))
+        if result.returncode != 0:
+            failures.append(f"{name}: exit {result.returncode}\n{result.stderr[-2000:]}")
+            continue
+        got = stages(result.stdout)
+        for key, expected in case.expected.items():
+            if got[key] != expected:
+                failures.append(f"{name}: {key}\n  got      {got[key]!r}\n  expected {expected!r}")
+    assert not failures, f"{language}:\n" + "\n".join(failures)
+
+
+def _sandbox_env(calls: SandboxCalls) -> dict[str, str]:
+    handle = calls.handle
+    return run_env(
+        MP_ACCESS_KEY_ID=handle.access_key_id,
+        MP_SECRET_KEY=handle.secret_key,
+        MP_PRIVATE_KEY_PATH=str(handle.private_key_path),
+    )
+
+
+def _envelope(stdout: str) -> dict[str, Any]:
+    # Line 1 "HTTP <status>", line 2 the envelope as received.
+    lines = stdout.splitlines()
+    assert len(lines) >= 2 and lines[0].startswith("HTTP "), stdout
+    return json.loads(lines[1])
+
+
+@pytest.mark.parametrize("language", PROGRAM_LANGUAGES)
+def test_programs_call_the_sandbox(language: str, built: Any, sandbox_calls: SandboxCalls) -> None:
+    programs: Built = built(language)
+    env = _sandbox_env(sandbox_calls)
+    for name in sandbox_calls.requests:
+        result = programs.run(f"sandbox:{name}", env)
+        assert result.returncode == 0, f"{language} {name}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+        envelope = _envelope(result.stdout)
+        assert envelope["code"] == "000000", f"{language} {name}: {envelope}"
+        if name == "GetUserOpenId":
+            assert f"userData (decrypted): {sandbox_calls.open_id}\n" in result.stdout, result.stdout
+        if name == "GetUserPayId":
+            assert envelope["data"] == {"payId": sandbox_calls.pay_id}
+
+
+def test_programs_fail_without_credentials(built: Any) -> None:
+    # The credentials come from the environment only: without them a program says which is missing.
+    programs: Built = built("node")
+    result = programs.run("get-open-data", run_env(MP_DRY_RUN="1"))
+    assert result.returncode == 2
+    assert "MP_ACCESS_KEY_ID" in result.stderr
+
+
+def test_sandbox_answers_900002_to_a_program_with_the_wrong_secret(built: Any, sandbox_calls: SandboxCalls) -> None:
+    # The sandbox really checks what the programs send: a wrong secret is refused.
+    programs: Built = built("python")
+    env = _sandbox_env(sandbox_calls)
+    env["MP_SECRET_KEY"] = "not-the-secret"
+    result = programs.run("sandbox:GetUserPayId", env)
+    assert result.returncode == 1
+    assert _envelope(result.stdout)["code"] == "900002"
+
+
+@pytest.mark.parametrize("tool", ["curl", "httpie"])
+def test_commands_call_the_sandbox(tool: str, sandbox_calls: SandboxCalls) -> None:
+    import shutil
+    import sys
+
+    executable = "curl" if tool == "curl" else "http"
+    found = shutil.which(executable) or shutil.which(str(Path(sys.executable).parent / executable))
+    if found is None:
+        install = "Debian package curl" if tool == "curl" else "the test extra (pip install -e '.[test]', httpie)"
+        pytest.fail(f"{executable} not found: install {install}", pytrace=False)
+    env = run_env()
+    env["PATH"] = f"{Path(found).parent}:{env.get('PATH', '')}"
+    for name, spec in sandbox_calls.specs.items():
+        if name == "GetUserOpenId":
+            # A command cannot decrypt; it still must get the answer (a fresh token each run).
+            minted = sandbox_calls.handle.mint_data_token(open_id=OPEN_ID)
+            spec = sandbox_support.spec(sandbox_calls.handle, "GET", "/user-open-data", (("openData", minted["dataToken"]),))
+        wire = wire_request(spec, spec.sign(), sandbox_calls.handle.base_url)
+        command = curl_command(wire) if tool == "curl" else httpie_command(wire)
+        if tool == "curl":
+            command += " --silent --show-error"
+        result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60, check=False)
+        assert result.returncode == 0, f"{tool} {name}: {result.stderr}"
+        envelope = json.loads(result.stdout)
+        assert envelope["code"] == "000000", f"{tool} {name}: {envelope}"
+
+
+def test_toolchain_check_fails_loudly_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(pytest.fail.Exception, match="install Debian package golang-go"):
+        require_toolchain("go")
+
