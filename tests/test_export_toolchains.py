@@ -52,7 +52,11 @@ def _vector_cases() -> dict[str, VectorCase]:
         )
         cases[vector["name"]] = VectorCase(
             export_request(spec, "http://127.0.0.1:9"),
-            {"MP_ACCESS_KEY_ID": vector["access_key_id"], "MP_SECRET_KEY": vector["secret_key"], "MP_TS": str(vector["ts"])},
+            {
+                "MP_ACCESS_KEY_ID": vector["access_key_id"],
+                "MP_SECRET_KEY": vector["secret_key"],
+                "MP_TS": str(vector["ts"]),
+            },
             {key: vector["expected"][key] for key in ("canonical_request", "digest", "token")},
         )
     # Two other readings of the chosen rules, checked against the core's own stages for them.
@@ -77,7 +81,7 @@ def _vector_cases() -> dict[str, VectorCase]:
                 body=b"\xff\x00\x01binary\r\n" * 2000,
                 content_type="application/octet-stream",
             ),
-            "AK\t\"quoted\"\\😀",
+            'AK\t"quoted"\\😀',
         ),
     }
     for name, (rules, spec, access_key_id) in readings.items():
@@ -235,12 +239,16 @@ def test_commands_call_the_sandbox(tool: str, sandbox_calls: SandboxCalls) -> No
         if name == "GetUserOpenId":
             # A command cannot decrypt; it still must get the answer (a fresh token each run).
             minted = sandbox_calls.handle.mint_data_token(open_id=OPEN_ID)
-            spec = sandbox_support.spec(sandbox_calls.handle, "GET", "/user-open-data", (("openData", minted["dataToken"]),))
+            spec = sandbox_support.spec(
+                sandbox_calls.handle, "GET", "/user-open-data", (("openData", minted["dataToken"]),)
+            )
         wire = wire_request(spec, spec.sign(), sandbox_calls.handle.base_url)
         command = curl_command(wire) if tool == "curl" else httpie_command(wire)
         if tool == "curl":
             command += " --silent --show-error"
-        result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60, check=False)
+        result = subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60, check=False
+        )
         assert result.returncode == 0, f"{tool} {name}: {result.stderr}"
         envelope = json.loads(result.stdout)
         assert envelope["code"] == "000000", f"{tool} {name}: {envelope}"
@@ -250,4 +258,3 @@ def test_toolchain_check_fails_loudly_when_missing(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(pytest.fail.Exception, match="install Debian package golang-go"):
         require_toolchain("go")
-

@@ -122,7 +122,14 @@ def build(language: str, requests: dict[str, ExportRequest], workdir: Path) -> B
             path.write_text(java_program(requests[name], class_name=class_name), encoding="ascii")
             sources.append(str(path))
             # Startup flags only (the JIT's first tier, one GC thread): the programs are tiny.
-            commands[name] = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", str(workdir / "classes"), class_name]
+            commands[name] = [
+                "java",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                str(workdir / "classes"),
+                class_name,
+            ]
         _compile(["javac", "-encoding", "US-ASCII", "-d", str(workdir / "classes"), *sources], workdir, run_env())
     else:
         raise ValueError(language)
@@ -136,7 +143,7 @@ def _compile(argv: list[str], cwd: Path, env: dict[str, str]) -> None:
 
 def stages(output: str) -> dict[str, str]:
     """The stages a program prints with MP_DRY_RUN=1 (canonical request: the lines between markers)."""
-    head, found, rest = output.partition("canonical request:\n")
+    _, found, rest = output.partition("canonical request:\n")
     assert found, f"no stages in the output:\n{output}"
     canonical, found, tail = rest.partition("\ndigest: ")
     assert found, f"no digest in the output:\n{output}"

@@ -97,7 +97,7 @@ def java_long_str(text: str) -> str:
         end = min(start + JAVA_CHUNK, len(text))
         chunks.append(java_str(text[start:end]))
         start = end
-    return "String.join(\"\", new String[] {\n            " + ",\n            ".join(chunks) + "})"
+    return 'String.join("", new String[] {\n            ' + ",\n            ".join(chunks) + "})"
 
 
 def php_str(text: str) -> str:

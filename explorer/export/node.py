@@ -251,7 +251,8 @@ main().then((code) => { process.exitCode = code; }, (error) => {
 
 def _rules(request: ExportRequest) -> str:
     return "\n".join(
-        f"const {name} = {str(value).lower()};" + ("" if value == default else f" // not the spec's default ({str(default).lower()})")
+        f"const {name} = {str(value).lower()};"
+        + ("" if value == default else f" // not the spec's default ({str(default).lower()})")
         for name, value, default in request.rule_constants()
     )
 

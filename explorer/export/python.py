@@ -215,13 +215,13 @@ def make_token(access_key_id: str, secret_key: str, digest: str, ts: int) -> str
     return f"{header}.{claims}.{b64url(signature)}"
 '''
 
-_SEND_REQUESTS = '''    # Send: data=BODY sends the hashed bytes as they are (never json=, which re-serialises).
+_SEND_REQUESTS = """    # Send: data=BODY sends the hashed bytes as they are (never json=, which re-serialises).
     response = requests.request(method, wire_url(), headers=headers, data=BODY, timeout=30)
-    status, text = response.status_code, response.text'''
+    status, text = response.status_code, response.text"""
 
-_SEND_HTTPX = '''    # Send: content=BODY sends the hashed bytes as they are (never json=, which re-serialises).
+_SEND_HTTPX = """    # Send: content=BODY sends the hashed bytes as they are (never json=, which re-serialises).
     response = httpx.request(method, wire_url(), headers=headers, content=BODY, timeout=30)
-    status, text = response.status_code, response.text'''
+    status, text = response.status_code, response.text"""
 
 
 def _rules(request: ExportRequest) -> str:
@@ -259,4 +259,3 @@ def python_program(request: ExportRequest, *, client: str = "requests", filename
         "SEND": send,
     }
     return fill(_TEMPLATE, values)
-
