@@ -46,6 +46,11 @@ print(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))
         "explorer.multipart",
         "explorer.known_values",
         "explorer.plurals",
+        "explorer.export.python",
+        "explorer.export.node",
+        "explorer.export.go",
+        "explorer.export.java",
+        "explorer.export.php",
     ],
 )
 def test_core_module_imports_nothing_heavy(module: str) -> None:
@@ -75,8 +80,10 @@ KEYS = ["--access-key-id", "ak", "--secret-key", "sk"]
         ["sign", *SIGN, *KEYS, "--json"],
         ["verify", "a.b.c", *SIGN[:4], "--secret-key", "sk"],
         ["doctor", "--curl", "curl https://h/mp-api/v1/apps/x/skus -H 'X-Mp-Open-Api-Token: a.b.c'", "--json"],
+        ["sign", *SIGN[:4], "--code", "python"],
+        ["sign", *SIGN, *KEYS, "--code", "httpie"],
     ],
-    ids=["sign", "sign-curl", "sign-json", "verify", "doctor"],
+    ids=["sign", "sign-curl", "sign-json", "verify", "doctor", "sign-code-program", "sign-code-httpie"],
 )
 def test_sign_and_verify_commands_stay_headless(argv: list[str]) -> None:
     loaded = _loaded_after(_run_main(argv))
