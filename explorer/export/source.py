@@ -12,14 +12,6 @@ from dataclasses import dataclass
 from explorer import signing
 from explorer.request import RequestSpec, check_base_url
 
-ENV_ACCESS_KEY_ID = "MP_ACCESS_KEY_ID"
-ENV_SECRET_KEY = "MP_SECRET_KEY"
-ENV_PRIVATE_KEY_PATH = "MP_PRIVATE_KEY_PATH"
-# Set to integer seconds: sign with that ts instead of the clock.
-ENV_TS = "MP_TS"
-# Set to 1: print every stage and stop before sending.
-ENV_DRY_RUN = "MP_DRY_RUN"
-
 # The Rules options every program template implements (each becomes a named constant).
 SUPPORTED_RULES: dict[str, str] = {
     "remove_dots": "REMOVE_DOT_SEGMENTS",
