@@ -27,8 +27,24 @@ def _example() -> signing.Signature:
     return signing.sign(**EXAMPLE)  # type: ignore[arg-type]
 
 
+DOCTOR_HELP = """# Doctor
+
+`f8` opens the doctor: paste the token the Open API refused (bare, `Bearer …` or the header line;
+empty takes it from the request) and the request it was made for, as a curl command line or a raw
+HTTP request. Every check runs in the verifier's order; when `dig` (or, with the secret key, the
+signature) does not match, the catalogue below is tried alone and in pairs, and the signer's
+canonical request is shown beside ours with the first difference marked. `ctrl+l` fills the
+explorer's form from the pasted request. From the shell: `mp-explorer doctor --curl '...'`.
+
+"""
+
+
 def topic_text(topic: str) -> str:
-    """Markdown help for one stage: canonical, digest, jwt, header, send or decrypt."""
+    """Markdown help for one stage: canonical, digest, jwt, header, send or decrypt; or the doctor's catalogue."""
+    if topic == "doctor":
+        from explorer.doctor import catalogue_markdown
+
+        return DOCTOR_HELP + catalogue_markdown()
     sig = _example()
     inputs = (
         "Example (the spec's *get-open-data* vector): `GET /mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/user-open-data`"

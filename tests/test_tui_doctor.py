@@ -1,0 +1,95 @@
+"""The doctor screen through Pilot: multi-line paste, checks and the named mistake updating as the user edits."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import App
+from textual.widgets import Input, TextArea
+
+from explorer import doctor
+from explorer.tui.doctor_screen import DoctorScreen, form_values
+from tests.doctor_signer import AK, APP, EMPTY, HOST, NOW, SK, make_token
+
+NO_SLASH = make_token(f"GET\n{APP}/user-open-data\nopenData=abc123\n{EMPTY}")
+CURL = (
+    f"curl -sS -X GET \\\n  '{HOST}{APP}/user-open-data?openData=abc123' \\\n  -H 'X-Mp-Open-Api-Token: {NO_SLASH}'\n"
+)
+
+
+class Host(App[None]):
+    def __init__(self, screen: DoctorScreen) -> None:
+        super().__init__()
+        self.doctor_screen = screen
+        self.result: list[doctor.ImportedRequest | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.doctor_screen, callback=self.result.append)
+
+
+async def test_pasting_a_curl_command_names_the_mistake_and_edits_update_it() -> None:
+    screen = DoctorScreen(now=lambda: NOW)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "paste the request" in screen.report_text
+        area = screen.query_one("#doctor-request", TextArea)
+        app.post_message(events.Paste(CURL))  # as the terminal driver delivers a bracketed paste
+        await pilot.pause()
+        assert area.text == CURL  # the whole multi-line paste landed
+        text = screen.report_text
+        assert "1. trailing '/' missing  [trailing-slash-missing]" in text
+        assert "cannot be checked without the secret key" in text
+        assert f"signer {APP}/user-open-data" in text
+
+        # Typing the secret key in turns the signature check on; a wrong one fails it.
+        secret = screen.query_one("#doctor-secret-key", Input)
+        secret.value = SK
+        await pilot.pause()
+        assert "ok   signature" in screen.report_text
+        secret.value = SK + "x"
+        await pilot.pause()
+        assert "FAIL signature" in screen.report_text
+
+        # Editing the request until it matches the token: the diagnosis follows.
+        secret.value = SK
+        good = make_token(f"GET\n{APP}/user-open-data/\nopenData=abc123\n{EMPTY}")
+        screen.query_one("#doctor-token", TextArea).load_text(f"X-Mp-Open-Api-Token: {good}")
+        screen.query_one("#doctor-access-key-id", Input).value = AK
+        await pilot.pause()
+        assert "the token is valid for this request" in screen.report_text
+        assert screen.diagnosis is not None and screen.diagnosis.ok
+
+
+async def test_import_from_curl_returns_the_request_for_the_form() -> None:
+    screen = DoctorScreen(now=lambda: NOW, request=CURL)
+    app = Host(screen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    assert len(app.result) == 1 and app.result[0] is not None
+    values = form_values(app.result[0])
+    assert values == {
+        "method": "GET",
+        "path": f"{APP}/user-open-data",
+        "query": "openData=abc123",
+        "body": "",
+        "target": HOST,
+        "app-id": "APP",
+    }
+
+
+async def test_garbage_and_control_characters_never_crash_and_show_escaped() -> None:
+    screen = DoctorScreen(now=lambda: NOW)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        area = screen.query_one("#doctor-request", TextArea)
+        for junk in ("curl 'unterminated", "\x1b[31mGET\x07 / HTTP/1.1\n\n", "curl -F a=@x https://h/", "x" * 5000):
+            area.load_text(junk)
+            await pilot.pause()
+            assert screen.problem, junk[:20]
+            assert "\x1b" not in screen.report_text and "\x07" not in screen.report_text
+        await pilot.press("ctrl+l")  # nothing to import: a warning, no crash
+        await pilot.pause()
+        assert app.result == []
