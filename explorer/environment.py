@@ -13,3 +13,12 @@ SECRET_KEY = "MP_SECRET_KEY"
 HOME = "MP_EXPLORER_HOME"
 # Start the explorer even when stdout is not a terminal (the terminal tests and recordings).
 FORCE_TUI = "MP_EXPLORER_FORCE_TUI"
+# An RSA private key file (PEM) that decrypts userData, and its passphrase when it has one.
+PRIVATE_KEY_PATH = "MP_PRIVATE_KEY_PATH"
+PRIVATE_KEY_PASSPHRASE = "MP_PRIVATE_KEY_PASSPHRASE"
+# The Open API base URL (a real target, e.g. https://dip-cb.binanceapi.com); unset: the embedded sandbox.
+BASE_URL = "MP_BASE_URL"
+# The sandbox's own app: the RSA public key userData is encrypted with (with APP_ID, ACCESS_KEY_ID, SECRET_KEY).
+PUBLIC_KEY_PATH = "MP_PUBLIC_KEY_PATH"
+# The environment file read from the working directory when present.
+ENV_FILE = "mp-explorer.env"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer import environment
+from explorer.commands.env_flags import add_env_flag
 
 EPILOG = f"""\
 examples:
@@ -30,8 +31,10 @@ examples:
 keys: f1 help · ctrl+s send · escape cancel · ctrl+y copy token · f2 header · f3 canonical
       f4 digest · f5 curl · ctrl+t new data token · ctrl+g pin ts · ctrl+r reveal · ctrl+p palette
 
-environment: {environment.APP_ID}, {environment.ACCESS_KEY_ID}, {environment.SECRET_KEY} prefill the credentials;
-{environment.HOME} moves the sandbox's data directory."""
+environment: {environment.APP_ID}, {environment.ACCESS_KEY_ID}, {environment.SECRET_KEY},
+{environment.PRIVATE_KEY_PATH}, {environment.PRIVATE_KEY_PASSPHRASE} prefill the credentials;
+{environment.BASE_URL} picks a real target; {environment.HOME} moves the data directory.
+./{environment.ENV_FILE} and --env FILE set them too: a flag wins over an env file, an env file over the environment."""
 
 
 def _query_pair(text: str) -> str:
@@ -86,36 +89,43 @@ def parser() -> argparse.ArgumentParser:
     )
     request.add_argument("--body", help="request body; these exact UTF-8 bytes are hashed and sent")
     creds = p.add_argument_group("credentials")
-    creds.add_argument(
-        "--app-id", default=os.environ.get(environment.APP_ID), help=f"app id (env {environment.APP_ID})"
-    )
-    creds.add_argument(
-        "--access-key-id",
-        default=os.environ.get(environment.ACCESS_KEY_ID),
-        help=f"access key id, the JWT's iss (env {environment.ACCESS_KEY_ID})",
-    )
+    creds.add_argument("--app-id", help=f"app id (env {environment.APP_ID})")
+    creds.add_argument("--access-key-id", help=f"access key id, the JWT's iss (env {environment.ACCESS_KEY_ID})")
     secret = creds.add_mutually_exclusive_group()
     secret.add_argument(
         "--secret-key",
         help=f"secret key (env {environment.SECRET_KEY}; prefer --secret-key-file: arguments show in the process list)",
     )
     secret.add_argument("--secret-key-file", metavar="PATH", help="read the secret key from a file")
-    creds.add_argument("--private-key", metavar="PATH", help="RSA private key (PEM) to decrypt userData")
+    creds.add_argument(
+        "--private-key",
+        metavar="PATH",
+        help=f"RSA private key (PEM) to decrypt userData (env {environment.PRIVATE_KEY_PATH}; its passphrase: "
+        f"{environment.PRIVATE_KEY_PASSPHRASE})",
+    )
     creds.add_argument("--data-token", metavar="TOKEN", help="GetUserOpenId's openData (the sandbox mints one)")
     creds.add_argument(
         "--ts", type=int, metavar="N", help="pin the timestamp (Unix seconds); default follows the clock"
     )
+    add_env_flag(p)
     p.set_defaults(handler=run)
     return p
 
 
 def settings_from_args(args: argparse.Namespace) -> Any:
     """Build explorer.tui.settings.Settings from parsed flags (raises UsageError on bad values)."""
+    from explorer.commands.env_flags import environment_of
     from explorer.commands.errors import UsageError
     from explorer.endpoints import find
     from explorer.tui.settings import Settings
 
-    secret_key = args.secret_key or os.environ.get(environment.SECRET_KEY)
+    # A flag wins over the env files, the env files over the process environment (env_flags.py).
+    env = environment_of(args)
+
+    def pick(flag_value: str | None, name: str) -> str | None:
+        return flag_value if flag_value is not None else env.get(name)
+
+    secret_key = pick(args.secret_key, environment.SECRET_KEY)
     if args.secret_key_file:
         # The same reader as `sign`: bounded (a device never hangs it), UTF-8 checked, one newline cut.
         from explorer.commands._inputs import read_secret_file
@@ -127,26 +137,30 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             endpoint = find(args.endpoint).name
         except KeyError as exc:
             raise UsageError(f"--endpoint: {exc.args[0]}") from None
-    if args.base_url:
+    base_url = pick(args.base_url, environment.BASE_URL) or None
+    if base_url:
         from explorer import signing
         from explorer.request import check_base_url
 
+        where = "--base-url" if args.base_url else f"{environment.BASE_URL} ({env.source(environment.BASE_URL)})"
         try:
-            check_base_url(args.base_url)
+            check_base_url(base_url)
         except signing.SigningInputError as exc:
-            raise UsageError(f"--base-url: {exc.message}") from None
+            raise UsageError(f"{where}: {exc.message}") from None
+    private_key = pick(args.private_key, environment.PRIVATE_KEY_PATH)
     return Settings(
-        base_url=args.base_url,
-        start_sandbox=not args.base_url,
+        base_url=base_url,
+        start_sandbox=not base_url,
         endpoint=endpoint,
         method=args.method,
         path=args.path,
         query="\n".join(args.query) if args.query else None,
         body=args.body,
-        app_id=args.app_id,
-        access_key_id=args.access_key_id,
+        app_id=pick(args.app_id, environment.APP_ID),
+        access_key_id=pick(args.access_key_id, environment.ACCESS_KEY_ID),
         secret_key=secret_key,
-        private_key=str(Path(args.private_key).expanduser()) if args.private_key else None,
+        private_key=str(Path(private_key).expanduser()) if private_key else None,
+        passphrase=env.get(environment.PRIVATE_KEY_PASSPHRASE),
         data_token=args.data_token,
         ts=args.ts,
         timeout=args.timeout,

@@ -6,10 +6,10 @@ Every bad value becomes a UsageError naming the flag (or the environment variabl
 from __future__ import annotations
 
 import argparse
-import os
 
 from explorer import environment, signing
 from explorer.commands import _inputs
+from explorer.commands.env_flags import add_env_flag, environment_of
 from explorer.commands.errors import UsageError
 from explorer.endpoints import DEFAULT_BASE_URL
 from explorer.request import RequestSpec, check_base_url, split_url
@@ -37,10 +37,11 @@ def add_request_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def add_secret_flags(parser: argparse.ArgumentParser) -> None:
-    """--secret-key or --secret-key-file (the environment variable as the fallback)."""
+    """--secret-key or --secret-key-file (the environment variable as the fallback), and --env FILE."""
     secret = parser.add_mutually_exclusive_group()
     secret.add_argument("--secret-key", metavar="SK", help=f"secret key (default: ${environment.SECRET_KEY})")
     secret.add_argument("--secret-key-file", metavar="PATH", help="read the secret key from a file (one newline cut)")
+    add_env_flag(parser)
 
 
 def int_flag(flag: str, text: str, *, low: int, high: int) -> int:
@@ -80,10 +81,15 @@ def _text(value: str, what: str) -> str:
 
 def access_key_id(args: argparse.Namespace, *, required: bool) -> str | None:
     """--access-key-id, else the environment; None when neither gives one and it is optional."""
-    value = args.access_key_id if args.access_key_id is not None else os.environ.get(environment.ACCESS_KEY_ID)
+    value = (
+        args.access_key_id if args.access_key_id is not None else environment_of(args).get(environment.ACCESS_KEY_ID)
+    )
     if not value:
         if required:
-            raise UsageError(f"missing access key id: give --access-key-id or set {environment.ACCESS_KEY_ID}")
+            raise UsageError(
+                f"missing access key id: give --access-key-id or set {environment.ACCESS_KEY_ID} "
+                "(in the environment or an env file)"
+            )
         return None
     return _text(value, "the access key id")
 
@@ -92,9 +98,12 @@ def secret_key(args: argparse.Namespace) -> str:
     """--secret-key-file, --secret-key, else the environment."""
     if args.secret_key_file is not None:
         return _inputs.read_secret_file(args.secret_key_file, "--secret-key-file")
-    value = args.secret_key if args.secret_key is not None else os.environ.get(environment.SECRET_KEY)
+    value = args.secret_key if args.secret_key is not None else environment_of(args).get(environment.SECRET_KEY)
     if not value:
-        raise UsageError(f"missing secret key: give --secret-key or --secret-key-file, or set {environment.SECRET_KEY}")
+        raise UsageError(
+            f"missing secret key: give --secret-key or --secret-key-file, or set {environment.SECRET_KEY} "
+            "(in the environment or an env file)"
+        )
     return _text(value, "the secret key")
 
 
@@ -114,7 +123,8 @@ def request_from_flags(
             raise UsageError("--url already gives the base URL; drop --base-url")
         base_url, path, pairs = split_url(args.url)
     elif args.path is not None:
-        base_url, path, pairs = args.base_url or DEFAULT_BASE_URL, args.path, []
+        base_url = args.base_url or environment_of(args).get(environment.BASE_URL) or DEFAULT_BASE_URL
+        path, pairs = args.path, []
     else:
         raise UsageError("give the request path with --path PATH or --url URL")
     pairs += _query_pairs(args.query)

@@ -15,8 +15,18 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from explorer import environment
+from explorer.commands.env_flags import add_env_flag, environment_of
+
 DEFAULT_PORT = 8787
 APP_FLAGS = ("app_id", "access_key_id", "secret_key", "public_key")
+# Where each app value comes from when its flag is not given (flag > env file > environment).
+APP_ENV = {
+    "app_id": environment.APP_ID,
+    "access_key_id": environment.ACCESS_KEY_ID,
+    "secret_key": environment.SECRET_KEY,
+    "public_key": environment.PUBLIC_KEY_PATH,
+}
 
 
 def _non_negative_int(text: str) -> int:
@@ -58,11 +68,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)")
-    app = parser.add_argument_group("your own app (all four together; default: the demo app)")
-    app.add_argument("--app-id", help="appId served under /mp-api/v1/apps/{appId}")
-    app.add_argument("--access-key-id", help="access key id (the JWT's iss)")
-    app.add_argument("--secret-key", help="secret key (the HS256 key)")
-    app.add_argument("--public-key", type=Path, metavar="PEMFILE", help="RSA public key PEM that userData is made with")
+    app = parser.add_argument_group(
+        "your own app (all four, from flags, env files or the environment; default: the demo app)"
+    )
+    app.add_argument("--app-id", help=f"appId served under /mp-api/v1/apps/{{appId}} (env {environment.APP_ID})")
+    app.add_argument("--access-key-id", help=f"access key id, the JWT's iss (env {environment.ACCESS_KEY_ID})")
+    secret = app.add_mutually_exclusive_group()
+    secret.add_argument("--secret-key", help=f"secret key, the HS256 key (env {environment.SECRET_KEY})")
+    secret.add_argument("--secret-key-file", metavar="PATH", help="read the secret key from a file (one newline cut)")
+    app.add_argument(
+        "--public-key",
+        type=Path,
+        metavar="PEMFILE",
+        help=f"RSA public key PEM that userData is made with (env {environment.PUBLIC_KEY_PATH})",
+    )
+    add_env_flag(parser)
     limits = parser.add_argument_group("windows and lifetimes")
     limits.add_argument("--ts-window", type=_non_negative_int, default=300, help="accepted |now - ts| (default 300 s)")
     limits.add_argument("--data-token-ttl", type=_seconds, default=120.0, help="data token lifetime (default 120 s)")
@@ -73,30 +93,56 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=run)
 
 
+def _app_values(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The four app values from flags over env files over the environment; None for the demo app.
+
+    Without any app flag the environment serves your own app only when it names all four, so MP_*
+    variables set for `sign` alone still get the demo app.
+    """
+    from explorer.commands._inputs import read_secret_file
+    from explorer.commands.errors import UsageError
+
+    env = environment_of(args)
+    flags = {name: getattr(args, name) for name in APP_FLAGS}
+    if args.secret_key_file is not None:
+        flags["secret_key"] = read_secret_file(args.secret_key_file, "--secret-key-file")
+    from_env: dict[str, Any] = {name: env.get(variable) or None for name, variable in APP_ENV.items()}
+    if from_env["public_key"] is not None:
+        from_env["public_key"] = Path(from_env["public_key"])
+    if all(value is None for value in flags.values()) and not all(from_env.values()):
+        return None
+    values = {name: flags[name] if flags[name] is not None else from_env[name] for name in APP_FLAGS}
+    missing = [name for name, value in values.items() if value is None]
+    if missing:
+        named = ", ".join(f"--{name.replace('_', '-')} (or {APP_ENV[name]})" for name in missing)
+        raise UsageError(f"your own app needs all four values: also give {named}, or none of them for the demo app")
+    for name in ("app_id", "access_key_id", "secret_key"):
+        if not values[name].strip():
+            raise UsageError(f"--{name.replace('_', '-')} is empty")
+    return values
+
+
 def _user_app(args: argparse.Namespace) -> Any:
     from explorer.commands.errors import UsageError
 
-    given = [name for name in APP_FLAGS if getattr(args, name) is not None]
-    if not given:
+    values = _app_values(args)
+    if values is None:
         return None
-    if len(given) != len(APP_FLAGS):
-        missing = ", ".join("--" + name.replace("_", "-") for name in APP_FLAGS if name not in given)
-        raise UsageError(f"the app flags come together: also give {missing} (or none of them for the demo app)")
-    for name in ("app_id", "access_key_id", "secret_key"):
-        if not getattr(args, name).strip():
-            raise UsageError(f"--{name.replace('_', '-')} is empty")
     from explorer import crypto
     from explorer.sandbox.config import SandboxAppConfig
 
     try:
-        pem = args.public_key.read_bytes()
+        pem = values["public_key"].expanduser().read_bytes()
         crypto.load_public_key(pem)
     except OSError as exc:
-        raise UsageError(f"--public-key: cannot read {args.public_key}: {exc.strerror or exc}") from None
+        raise UsageError(f"--public-key: cannot read {values['public_key']}: {exc.strerror or exc}") from None
     except crypto.CryptoError as exc:
         raise UsageError(f"--public-key: {exc.message}") from None
     return SandboxAppConfig(
-        app_id=args.app_id, access_key_id=args.access_key_id, secret_key=args.secret_key, public_key_pem=pem
+        app_id=values["app_id"],
+        access_key_id=values["access_key_id"],
+        secret_key=values["secret_key"],
+        public_key_pem=pem,
     )
 
 
@@ -113,7 +159,9 @@ def _banner(handle: Any, args: argparse.Namespace) -> str:
             f"mp-explorer sandbox listening on {base}",
             f"  app id       {handle.app_id}",
             f"  access key   {handle.access_key_id}  "
-            + ("(secret key: yours, from --secret-key)" if args.app_id else "(secret key: in the JSON line on stdout)"),
+            + (
+                "(secret key: yours)" if handle.private_key_path is None else "(secret key: in the JSON line on stdout)"
+            ),
             key_line,
             "",
             f"Open API (signed)   {prefix}/...  user-open-data, users, message/send, message/broadcast,",
