@@ -33,6 +33,16 @@ def vectors() -> dict[str, Any]:
     return load_vectors()
 
 
+HARDENING_DIR = Path(__file__).parent / "hardening"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/hardening/ carries the `hardening` marker (so `-m "not hardening"` skips it)."""
+    for item in items:
+        if item.path.is_relative_to(HARDENING_DIR):
+            item.add_marker(pytest.mark.hardening)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print the hardening suite's case counts (cases actually driven in this run)."""
     summary = tally.lines()

@@ -16,6 +16,8 @@ import pytest
 from tests import tmux_harness
 from tests.tmux_harness import TmuxSession, column, squash
 
+pytestmark = pytest.mark.tmux
+
 STAGE_TITLES = ("1 · canonical request", "2 · digest", "3 · JWT", "4 · header")
 OPENID = re.compile(r"\b[0-9a-f]{32}\b")
 

@@ -38,7 +38,7 @@ give this one to Binance), then prints the two paths.
 exit status: 0 written, 2 usage error (files exist without --force, bad --bits, unwritable DIR)."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `decrypt` and `keygen` parsers."""
     decrypt = subparsers.add_parser(
         "decrypt",

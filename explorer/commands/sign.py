@@ -40,7 +40,7 @@ credentials come from the flags or from ${environment.ACCESS_KEY_ID} and ${envir
 exit status: 0 signed, 2 usage error (bad flag, unreadable file, input that cannot be signed)."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `sign` parser."""
     sign = subparsers.add_parser(
         "sign",

@@ -29,7 +29,7 @@ digest of the canonical request computed from the flags.
 exit status: 0 valid, 1 invalid (the outcome is named on stdout), 2 usage error."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `verify` parser."""
     verify = subparsers.add_parser(
         "verify",

@@ -74,7 +74,7 @@ async def _until_disconnect(receive: Receive) -> None:
         pass
 
 
-async def _answer(send: Send, status: int, body: bytes, content_type: bytes) -> None:
+async def _answer(send: Send, status: int, body: bytes | memoryview, content_type: bytes) -> None:
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from explorer.sandbox.app import build_app
 from explorer.sandbox.config import SandboxAppConfig, SandboxSettings
@@ -137,7 +138,7 @@ def _quiet_by_default() -> None:
 
 
 def server_config(
-    app: Any, *, head_timeout: float = DEFAULT_HEAD_TIMEOUT, keep_alive: int = DEFAULT_KEEP_ALIVE
+    app: ASGIApp, *, head_timeout: float = DEFAULT_HEAD_TIMEOUT, keep_alive: int = DEFAULT_KEEP_ALIVE
 ) -> uvicorn.Config:
     """The uvicorn settings every sandbox runs with (the throughput benchmark serves its bare route so too).
 

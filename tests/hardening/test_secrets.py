@@ -317,6 +317,7 @@ def journeys_cli(tree: Tree, sandbox: SandboxProcess, seen: Seen) -> None:
     assert plain.strip() == minted["openId"]
 
 
+@pytest.mark.tmux
 def test_no_secret_in_any_file_buffer_screen_or_output_unless_revealed(
     tree: Tree, sandbox: SandboxProcess, needles: Needles
 ) -> None:
