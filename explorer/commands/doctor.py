@@ -33,7 +33,7 @@ exit status: 0 the token is valid for the request, 1 a problem was found (named 
 2 usage error."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `doctor` parser."""
     parser = subparsers.add_parser(
         "doctor",

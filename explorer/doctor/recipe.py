@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from explorer import signing
 
@@ -49,7 +50,10 @@ class Recipe:
     def edit(self, stage: str, edit: StageEdit) -> Recipe:
         """A recipe whose `stage` ('method', 'uri', 'query' or 'hash') output goes through `edit` too."""
         name = f"{stage}_edits"
-        return replace(self, **{name: (*getattr(self, name), edit)})
+        edits: tuple[StageEdit, ...] = getattr(self, name)
+        # A field chosen by name: mypy cannot match a computed keyword to its field's type.
+        changes: dict[str, Any] = {name: (*edits, edit)}
+        return replace(self, **changes)
 
 
 def reserialise_json(body: bytes, style: frozenset[str]) -> bytes | None:
