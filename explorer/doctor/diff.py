@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from explorer import signing
 
+# Format characters (bidi overrides, zero-width marks), lone surrogates, line and paragraph separators.
+_HIDDEN = frozenset({"Cf", "Cs", "Zl", "Zp"})
 LINE_NAMES = ("method", "canonical URI", "canonical query", "payload hash")
 
 
@@ -21,7 +24,7 @@ def visible(text: str) -> str:
             out.append("\\t")
         elif char == "\\":
             out.append("\\\\")
-        elif ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or 0xD800 <= ord(char) < 0xE000:
+        elif ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or unicodedata.category(char) in _HIDDEN:
             out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
         else:
             out.append(char)
