@@ -195,3 +195,15 @@ def test_sign_code_bad_request_is_a_usage_error(capsys: pytest.CaptureFixture[st
     _, err = capsys.readouterr()
     assert code == 2
     assert "path" in err and "Traceback" not in err
+
+
+def test_readme_example_is_what_the_generator_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    _, found, rest = readme.partition("The Python program for the spec's example request")
+    assert found, "the README lost its example program"
+    shown = rest.split("```python\n", 1)[1].split("```\n", 1)[0]
+    path = "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/user-open-data"
+    assert main(["sign", "--path", path, "--query", "openData=abc123", "--code", "python"]) == 0
+    assert shown == capsys.readouterr().out

@@ -24,6 +24,9 @@ from tests import sandbox_support
 from tests.conftest import load_vectors
 from tests.toolchains import Built, build, require_toolchain, run_env, stages
 
+# Builds and runs programs in five toolchains: minutes on a busy machine.
+pytestmark = pytest.mark.slow
+
 PROGRAM_LANGUAGES = ["python", "python-httpx", "node", "go", "java", "php"]
 # Characters that need percent-encoding (space, '+', '/', '=', '&', UTF-8) in one openid.
 OPEN_ID = "user é+/=& ✓"
