@@ -56,14 +56,24 @@ class Recipe:
         return replace(self, **changes)
 
 
-def reserialise_json(body: bytes, style: frozenset[str]) -> bytes | None:
-    """The JSON body written again in `style`; None when the body is not JSON."""
-    if not body or body[:1] not in b"{[":
-        return None
+# Re-serialising is the search's one cost that grows with the body (indenting runs json's Python
+# encoder); the Open API's JSON bodies are a few KiB, so a larger body is not tried in other forms.
+MAX_REWRITTEN_BODY = 16 * 1024
+_NOT_JSON = object()
+
+
+def parse_json_body(body: bytes) -> Any:
+    """The body's JSON value, or _NOT_JSON (not JSON, or too large to be worth re-serialising)."""
+    if not body or body[:1] not in b"{[" or len(body) > MAX_REWRITTEN_BODY:
+        return _NOT_JSON
     try:
-        value = json.loads(body)
+        return json.loads(body)
     except (ValueError, RecursionError):
-        return None
+        return _NOT_JSON
+
+
+def reserialise_json(value: Any, style: frozenset[str]) -> bytes:
+    """A JSON value written in `style` ('spaces', 'sort_keys', 'ascii', 'indent'; else compact UTF-8)."""
     if "indent" in style:
         separators = (",", ": ")
     elif "spaces" in style:
@@ -97,20 +107,23 @@ class Builder:
         self._query: dict[tuple[tuple[tuple[str, str], ...], signing.Rules], str] = {}
         self._hash: dict[bytes, str] = {}
         # Per builder, not per process: a long-running sandbox must not keep request bodies around.
-        self._json: dict[tuple[bytes, frozenset[str]], bytes | None] = {}
+        self._parsed: dict[bytes, Any] = {}
+        self._json: dict[tuple[bytes, frozenset[str]], bytes] = {}
 
     def body(self, recipe: Recipe) -> bytes | None:
         if recipe.body_empty:
             return b""
         body = recipe.body
         if recipe.json_style:
+            if body not in self._parsed:
+                self._parsed[body] = parse_json_body(body)
+            value = self._parsed[body]
+            if value is _NOT_JSON:
+                return None
             key = (body, recipe.json_style)
             if key not in self._json:
-                self._json[key] = reserialise_json(body, recipe.json_style)
-            rewritten = self._json[key]
-            if rewritten is None:
-                return None
-            body = rewritten
+                self._json[key] = reserialise_json(value, recipe.json_style)
+            body = self._json[key]
         return body + recipe.body_suffix
 
     def build(self, recipe: Recipe) -> Built | None:

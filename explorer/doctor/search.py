@@ -56,7 +56,11 @@ def search_digest(received_dig: str, context: Context, *, budget_s: float = 1.0,
     singles: list[tuple[Mistake, Recipe, str]] = []
     inert: list[Mistake] = []
     found: list[DigestMatch] = []
+    complete = True
     for mistake in mistakes("dig"):
+        if time.perf_counter() > deadline:
+            complete = False
+            break
         assert mistake.edit is not None
         recipe = mistake.edit(base, context)
         built = builder.build(recipe) if recipe is not None else None
@@ -68,8 +72,7 @@ def search_digest(received_dig: str, context: Context, *, budget_s: float = 1.0,
             found.append(DigestMatch((mistake,), built))
     pair_matches: list[DigestMatch] = []
     tried = 0
-    complete = True
-    if pairs:
+    if pairs and complete:
         for (first, first_recipe, first_dig), (second, _, second_dig) in itertools.combinations(singles, 2):
             if time.perf_counter() > deadline:
                 complete = False

@@ -18,7 +18,7 @@ from explorer.sandbox.envelope import ApiError
 MISSING_HEADER = "missing_header"
 AUTH_STATUS = 401
 # The mistake search runs on every rejection: singles always, pairs until this budget is spent.
-DIAGNOSIS_BUDGET_S = 0.05
+DIAGNOSIS_BUDGET_S = 0.1
 MAX_LIKELY_MISTAKES = 5
 
 
