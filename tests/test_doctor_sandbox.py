@@ -58,7 +58,22 @@ def test_sandbox_names_the_backends_mistakes(tmp_path: Path) -> None:
             assert box["reason"] == "missing_header"
             assert [m["name"] for m in box["likely_mistakes"]] == ["authorization-bearer"]
 
-            # 4. a token no mistake explains: an empty list, not a guess
+            # 4. '+' for spaces in the signed query (the query sent says %20)
+            token = backend_token(f"GET\n{path}/\nname=red+shoes\n{empty}", ak, sk, int(time.time()))
+            answer = http.get(f"{path}?name=red%20shoes", headers={"X-Mp-Open-Api-Token": token})
+            assert answer.json()["sandbox"]["likely_mistakes"][0]["name"] == "plus-for-space"
+
+            # 5. the body hashed as json.dumps wrote it, the body sent compact
+            body = {"templateId": "tpl_1", "language": "en", "parameters": []}
+            send = f"/mp-api/v1/apps/{app}/message/send"
+            hashed = hashlib.sha256(json.dumps(body).encode()).hexdigest()
+            token = backend_token(f"POST\n{send}/\n\n{hashed}", ak, sk, int(time.time()))
+            answer = http.post(
+                send, content=json.dumps(body, separators=(",", ":")), headers={"X-Mp-Open-Api-Token": token}
+            )
+            assert answer.json()["sandbox"]["likely_mistakes"][0]["name"] == "body-json-spaces"
+
+            # 6. a token no mistake explains: an empty list, not a guess
             token = backend_token(f"GET\n{path}/\nlimit=21&page=1\n{empty}", ak, sk, int(time.time()))
             answer = http.get(path, params={"page": "1", "limit": "20"}, headers={"X-Mp-Open-Api-Token": token})
             assert answer.json()["sandbox"]["likely_mistakes"] == []
