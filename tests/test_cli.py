@@ -804,3 +804,26 @@ def test_shell_non_utf8_argv_bytes() -> None:
     assert result.returncode == 0 and b"Traceback" not in result.stderr
     data = json.loads(result.stdout)
     assert data["canonical_uri"] == "/%FF/" and data["canonical_query"] == "%FE=%FD"
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_prints_the_installed_version_without_the_ui(flag: str) -> None:
+    from importlib.metadata import version
+
+    result = run_entry(flag)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == f"mp-explorer {version('mp-explorer')}\n"
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys\nfrom explorer.cli import main\ntry: main([{flag!r}])\nexcept SystemExit: pass\n"
+            "print('textual' in sys.modules, file=sys.stderr)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert probe.stderr.strip().splitlines()[-1] == "False"

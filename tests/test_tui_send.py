@@ -293,3 +293,18 @@ async def test_a_phone_data_token_decrypts_to_the_users_phone(sandbox: Any) -> N
         assert app.query_one("#response-decrypted").border_title == "decrypted"
         phone = sandbox.state.user_for(sandbox.state.require_app(sandbox.app_id), app.minted["openId"]).phone
         assert phone.startswith("+65") and phone in pane_text(app, "decrypted")
+
+
+async def test_the_answer_comes_first_with_the_servers_message_made_visible() -> None:
+    envelope = {"code": "900001", "message": "bad \x1b[31mred\x1b[0m thing\u202e", "data": None, "success": False}
+    with http_server(json.dumps(envelope).encode()) as port:
+        app = app_for(f"http://127.0.0.1:{port}")
+        async with app.run_test(size=SIZE) as pilot:
+            await send_and_wait(app, pilot)
+            for pane in ("raw", "decrypted"):
+                first = pane_text(app, pane).splitlines()[0]
+                assert first.startswith(
+                    "code 900001 (invalid parameter) · message: bad \\x1b[31mred\\x1b[0m thing\\u202e"
+                )
+                assert "\x1b" not in pane_text(app, pane) and "\u202e" not in pane_text(app, pane)
+            assert "HTTP 200" in pane_text(app, "raw").splitlines()[0]

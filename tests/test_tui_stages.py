@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui_support import SIZE, app_for, fill, stage
+from tests.tui_support import SIZE, TS, app_for, fill, stage
 
 
 @pytest.fixture(autouse=True)
@@ -331,3 +331,27 @@ async def test_a_keystroke_and_its_stages_reach_the_screen_in_the_same_frame() -
             assert f"openData={value}" in canonical or value in canonical, (
                 f"the first frame showing {value!r} in the field still had the old stages:\n{canonical}"
             )
+
+
+async def test_a_pinned_ts_shows_its_age_ticking_and_warns_before_it_leaves_the_window() -> None:
+    from explorer.tui.ts_age import pinned_hint
+
+    now = [TS + 60]
+    app = app_for(clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        hint = app.query_one("#ts-mode")
+        assert str(hint.content).startswith("pinned, 60 seconds old (window ±300 s)")
+        now[0] = TS + 61
+        app._tick()
+        await pilot.pause()
+        assert str(hint.content).startswith("pinned, 61 seconds old")
+        now[0] = TS + 280
+        app._tick()
+        await pilot.pause()
+        assert "leaves the ±300 s window in 20 seconds" in str(hint.content) and hint.has_class("-warning")
+        now[0] = TS + 301
+        app._tick()
+        await pilot.pause()
+        assert "outside the ±300 s window" in str(hint.content) and hint.has_class("-error")
+    assert pinned_hint(TS, TS - 1, 300)[0].startswith("pinned, 1 second ahead")

@@ -53,6 +53,19 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def version() -> str:
+    """The installed distribution's version (the package's own when run from a source tree)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("mp-explorer")
+    except PackageNotFoundError:
+        from explorer import __version__
+
+        return __version__
+
+
 def parser() -> argparse.ArgumentParser:
     """The launcher's parser; `args.handler(args)` starts the explorer."""
     p = argparse.ArgumentParser(
@@ -63,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("-V", "--version", action="version", version=f"mp-explorer {version()}")
     target = p.add_argument_group("target")
     target.add_argument(
         "--base-url",

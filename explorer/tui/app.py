@@ -6,6 +6,7 @@ the Stages' RequestSpec and Signature into an Exchange, rendered raw and decrypt
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
@@ -15,6 +16,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -22,6 +24,7 @@ from explorer import clipboard, multipart
 from explorer.endpoints import BY_NAME, MULTIPART
 from explorer.known_values import KnownValues
 from explorer.request import wire_request
+from explorer.signing import DEFAULT_MAX_SKEW
 from explorer.tui import sandbox_link
 from explorer.tui.copying import COPY_TARGETS, copy_text
 from explorer.tui.form import Form
@@ -30,6 +33,7 @@ from explorer.tui.model import FIELD_STAGE, Stages, compute, parse_timeout
 from explorer.tui.response import Pane, ResponsePanel
 from explorer.tui.settings import Settings
 from explorer.tui.stages import StagesPanel, StageView
+from explorer.tui.ts_age import pinned_hint
 
 
 class ExplorerApp(App[None]):
@@ -53,6 +57,7 @@ class ExplorerApp(App[None]):
         Binding("f3", "copy('canonical')", "copy canonical", show=False, id="explorer.copy_canonical"),
         Binding("f4", "copy('digest')", "copy digest", show=False, id="explorer.copy_digest"),
         Binding("f5", "copy('curl')", "copy curl", id="explorer.copy_curl"),
+        Binding("f6", "show_value", "whole value", show=False, id="explorer.show_value"),
         Binding("ctrl+t", "mint_token", "new data token", priority=True, id="explorer.mint_token"),
         Binding(
             "ctrl+o", "mint_push_token", "new push token", show=False, priority=True, id="explorer.mint_push_token"
@@ -87,6 +92,7 @@ class ExplorerApp(App[None]):
         self.last_exchange: Any = None
         self.send_in_flight: tuple[str, str, float] | None = None  # method, url, monotonic start
         self._form_ready = False
+        self.last_copy: tuple[str, str] | None = None  # (what, text) of the last copy
         self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
 
     def _fatal_error(self) -> None:
@@ -170,6 +176,8 @@ class ExplorerApp(App[None]):
         self.stages = compute(state, ts=ts, now=now, rules=self.settings.rules, known=self.known.as_dict())
         self._show_built_body(state.endpoint)
         self.query_one(StagesPanel).show(self.stages, flash=flash)
+        if self.ts_pinned:
+            self._show_ts_mode()
         path_hint = self.stages.path if self.stages.path != state.path else ""
         self.form.set_hint("path-hint", f"→ {path_hint}" if path_hint else "")
         note = self.stages.secret_note
@@ -225,17 +233,30 @@ class ExplorerApp(App[None]):
         self.recompute(flash=True)
 
     def _tick(self) -> None:
+        with contextlib.suppress(NoMatches):  # a tick that lands while the app closes: the form is gone
+            self._tick_now()
+
+    def _tick_now(self) -> None:
         if not self.ts_pinned:
             self.recompute(flash=False)
+        else:
+            self._show_ts_mode()  # the pinned ts's age ticks
         if self.data_token_expires is not None:
             text, level = sandbox_link.countdown(self.data_token_expires, self.settings.clock())
             self.form.set_hint("data-token-ttl", text, level=level)
 
     def _show_ts_mode(self) -> None:
         if self.ts_pinned:
-            self.form.set_hint("ts-mode", "pinned  (ctrl+g follows the clock)", level="warning")
+            text, level = pinned_hint(self.stages.ts, self.settings.clock(), self._ts_window())
+            self.form.set_hint("ts-mode", text, level=level)
         else:
             self.form.set_hint("ts-mode", "follows the clock  (ctrl+g pins it)")
+
+    def _ts_window(self) -> int:
+        """The sandbox's ts window when it is the target, else the documented 300 s default."""
+        settings = getattr(getattr(self.sandbox, "state", None), "settings", None)
+        window = getattr(settings, "ts_window", None)
+        return window if isinstance(window, int) and window > 0 else DEFAULT_MAX_SKEW
 
     def _refresh_key_status(self) -> None:
         self.key_status = load_key(self.form.value("private-key"), self.form.value("passphrase"))
@@ -464,7 +485,35 @@ class ExplorerApp(App[None]):
             return
         path = clipboard.copy(text, osc52=self.copy_to_clipboard)
         self.copied.append((what, path))
-        self.notify(f"copied {name} via {path}")
+        self.last_copy = (what, text)
+        if path == clipboard.OSC52:
+            # OSC 52 is a request the terminal may ignore (many do, or ask first): say so, and where to look.
+            self.notify(
+                f"copied {name} via {path}; the terminal may ignore OSC 52: f6 shows it on one line "
+                "to select, or saves it to a file"
+            )
+        else:
+            self.notify(f"copied {name} via {path}")
+
+    def action_show_value(self) -> None:
+        """The focused stage's value (else the last copy, else the token) whole, on one line."""
+        from explorer.tui.value_view import ValueView
+
+        if isinstance(self.screen, ValueView):
+            self.screen.dismiss(None)
+            return
+        focused = self.focused
+        what = focused.stage if isinstance(focused, StageView) else None
+        what = {"jwt": "token"}.get(what or "", what)
+        if what is None and self.last_copy is not None:
+            what = self.last_copy[0]
+        what = what or "token"
+        text = self.copy_text(what)
+        name = COPY_TARGETS.get(what, what)
+        if text is None:
+            self.notify(f"no {name} yet: fix the inputs the stages name", severity="error")
+            return
+        self.push_screen(ValueView(name, text))
 
     # --- toggles, help, palette ----------------------------------------------------------------
 
@@ -517,6 +566,11 @@ class ExplorerApp(App[None]):
         yield SystemCommand("Cancel send", "Cancel the request in flight (escape)", self.action_cancel_send)
         for what, name in COPY_TARGETS.items():
             yield SystemCommand(f"Copy {name}", f"Copy the {name} to the clipboard", lambda w=what: self.action_copy(w))
+        yield SystemCommand(
+            "Show value whole",
+            "The focused stage's value (or the last copy) on one line, to select or save to a file (f6)",
+            self.action_show_value,
+        )
         yield SystemCommand("Mint data token", "Ask the sandbox for a new 2-minute data token", self.action_mint_token)
         yield SystemCommand(
             "Mint push token",

@@ -4,6 +4,7 @@ sandbox verdict with the canonical-request diff. No Textual here."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from rich.text import Text
 
 from explorer import signing
 from explorer.endpoints import ENVELOPE_CODES
+from explorer.plurals import plural
 from explorer.tui import render
 
 MAX_BODY_SHOWN = 20_000
@@ -52,10 +54,10 @@ def _body(body: bytes) -> RenderableType:
             raise ValueError("too big to pretty-print")
         pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
         renderable: RenderableType = Syntax(
-            pretty[:MAX_BODY_SHOWN], "json", theme="monokai", background_color="default", word_wrap=True
+            visible(pretty[:MAX_BODY_SHOWN]), "json", theme="monokai", background_color="default", word_wrap=True
         )
     except ValueError:
-        renderable = Text(shown)
+        renderable = Text(visible(shown))
     if cut:
         return Group(renderable, Text(f"… {len(text) - MAX_BODY_SHOWN} more characters not shown", style=render.NOTE))
     return renderable
@@ -67,25 +69,48 @@ def code_text(code: str | None, message: str | None) -> Text:
     style = render.OK if code == "000000" else render.ERROR
     text = Text.assemble(("code ", render.LABEL), (str(code), f"reverse {style}"), (f"  {meaning}", style))
     text.append("   message ", style=render.LABEL)
-    text.append(json.dumps(message) if message is None else message, style="bold")
+    text.append(json.dumps(message) if message is None else visible(message), style="bold")
+    return text
+
+
+MAX_MESSAGE_SHOWN = 300
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """Text from the server with control and invisible characters written out (\\x1b, \\u202e)."""
+    return _INVISIBLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def answer_line(exchange: Any) -> Text:
+    """The answer first: the envelope's code, its meaning and the server's own message, on one line."""
+    if exchange.status is None:
+        return Text.assemble(("✗ ", render.ERROR), (f"{exchange.error_kind}: {exchange.error}", render.ERROR))
+    if exchange.code is None:
+        what = f"{exchange.error_kind}: {exchange.error}" if exchange.error else "no envelope code in the answer"
+        return Text.assemble(("✗ ", render.ERROR), (f"HTTP {exchange.status} · {what}", render.ERROR))
+    meaning = ENVELOPE_CODES.get(exchange.code, "not a documented code")
+    style = render.OK if exchange.code == "000000" else render.ERROR
+    text = Text.assemble(("code ", render.LABEL), (f"{visible(exchange.code)[:40]} ({meaning})", f"bold {style}"))
+    message = exchange.message
+    text.append(" · message: ", style=render.LABEL)
+    if message is None:
+        text.append("null", style=render.LABEL)
+    else:
+        shown = visible(message)
+        cut = "…" if len(shown) > MAX_MESSAGE_SHOWN else ""
+        text.append(shown[:MAX_MESSAGE_SHOWN] + cut, style="bold")
     return text
 
 
 def summary(exchange: Any) -> Text:
-    """One line on top: the status, the time, and the envelope's code (or the failure)."""
+    """One line on top: the envelope's code and the server's message, then the status and the time."""
+    text = answer_line(exchange)
     if exchange.status is None:
-        return Text.assemble(("✗ ", render.ERROR), (f"{exchange.error_kind}: {exchange.error}", render.ERROR))
+        return text
     ok = 200 <= exchange.status < 300
-    text = Text.assemble(
-        (f"HTTP {exchange.status}", RECEIVED if ok else render.ERROR),
-        (f" · {exchange.elapsed * 1000:.0f} ms · ", render.LABEL),
-    )
-    if exchange.code is not None:
-        meaning = ENVELOPE_CODES.get(exchange.code, "not a documented code")
-        style = render.OK if exchange.code == "000000" else render.ERROR
-        text.append(f"code {exchange.code} ({meaning})", style=style)
-    elif exchange.error:
-        text.append(f"{exchange.error_kind}: {exchange.error}", style=render.ERROR)
+    text.append(f" · HTTP {exchange.status}", style=RECEIVED if ok else render.ERROR)
+    text.append(f" · {exchange.elapsed * 1000:.0f} ms", style=render.LABEL)
     return text
 
 
@@ -110,7 +135,7 @@ def raw_view(exchange: Any) -> RenderableType:
     parts.append(Text.assemble(("→ ", SENT), (f"{wire.method} {wire.url}", SENT)))
     parts.append(_headers(exchange.sent_headers or list(wire.headers)))
     if wire.body:
-        parts.append(Text(f"body: {len(wire.body)} bytes (the bytes that were hashed)", style=render.LABEL))
+        parts.append(Text(f"body: {plural(len(wire.body), 'byte')} (the bytes that were hashed)", style=render.LABEL))
     if exchange.status is None:
         parts.append(Text(f"✗ {exchange.error_kind}: {exchange.error}", style=render.ERROR))
         parts.append(Text(f"after {exchange.elapsed * 1000:.0f} ms", style=render.LABEL))
@@ -195,6 +220,14 @@ def verdict_view(sandbox: dict[str, Any], ours: str | None) -> RenderableType:
 
 
 def decrypted_view(exchange: Any, key_status: Any, ours: str | None, minted: dict[str, Any] | None = None) -> Outcome:
+    """The answer line (code and the server's message), then userData decrypted, or why it could not be."""
+    outcome = _decrypted(exchange, key_status, ours, minted)
+    if exchange.status is None:
+        return outcome
+    return Outcome(outcome.title, Group(answer_line(exchange), outcome.body), outcome.ok)
+
+
+def _decrypted(exchange: Any, key_status: Any, ours: str | None, minted: dict[str, Any] | None = None) -> Outcome:
     """userData decrypted with the private key, or why it could not be.
 
     `minted` is the sandbox's answer for the data token that was sent, when the explorer minted it:
