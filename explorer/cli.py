@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "keygen": "decrypt",
     "sandbox": "sandbox",
     "doctor": "doctor",
+    "history": "history",
 }
 
 

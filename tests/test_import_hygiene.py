@@ -136,3 +136,22 @@ from explorer.commands import launch
 launch.parser().parse_args(["--ts", "1700000000", "--endpoint", "GetUserOpenId"])
 """
     assert _loaded_after(code)["textual"] is False
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["explorer.workspace.env_files", "explorer.workspace.request_file", "explorer.workspace.history"],
+)
+def test_workspace_modules_import_nothing_heavy(module: str) -> None:
+    # The headless commands (sign, sandbox, history) read env files and the history through these.
+    loaded = _loaded_after(f"import {module}")
+    assert not any(loaded.values()), f"{module} pulled in {[k for k, v in loaded.items() if v]}"
+
+
+def test_history_command_stays_headless(tmp_path: Path) -> None:
+    code = f"""
+import os
+os.environ["MP_EXPLORER_HOME"] = {str(tmp_path)!r}
+{_run_main(["history"])}
+"""
+    assert not any(_loaded_after(code).values())

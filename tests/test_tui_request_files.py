@@ -1,0 +1,148 @@
+"""Request files in the explorer: the form <-> file functions, and the save and open screens in Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+
+from explorer.tui.model import FormState
+from explorer.tui.request_files_screen import OpenRequestScreen, SaveRequestScreen
+from explorer.tui.request_io import form_fill, saved_from_form
+from explorer.workspace import request_file
+from explorer.workspace.request_file import SavedRequest
+
+SANDBOX_URL = "http://127.0.0.1:41234"
+STATE = FormState(
+    target=SANDBOX_URL,
+    endpoint="GetUserOpenId",
+    method="GET",
+    path="/mp-api/v1/apps/{appId}/user-open-data",
+    query="openData={dataToken}",
+    body="",
+    app_id="app1",
+    access_key_id="ak1",
+    secret_key="the-secret-key-value-1234567890ab",
+    data_token="dt_1",
+    private_key="-----BEGIN PRIVATE KEY-----\nMIIE...",
+    passphrase="the-passphrase",
+    ts="1700000000",
+    timeout="7.5",
+)
+
+
+def test_saving_the_form_writes_references_not_secrets() -> None:
+    result = saved_from_form(STATE, ts_pinned=True, sandbox_url=SANDBOX_URL)
+    saved = result.request
+    assert (saved.target, saved.ts, saved.timeout) == ("sandbox", 1700000000, "7.5")
+    assert (saved.secret_key_ref, saved.passphrase_ref, saved.private_key) == (
+        "${MP_SECRET_KEY}",
+        "${MP_PRIVATE_KEY_PASSPHRASE}",
+        "",
+    )
+    assert any("pasted private key is not saved" in note for note in result.notes)
+    text = request_file.render(saved)
+    for secret in (STATE.secret_key, STATE.passphrase, "MIIE"):
+        assert secret not in text
+
+
+def test_a_real_target_and_a_clock_ts_and_a_kept_reference() -> None:
+    state = FormState(target="https://dip-cb.binanceapi.com", endpoint=None, private_key="~/k.pem", ts="17")
+    previous = SavedRequest(secret_key_ref="${PROD_SK}")
+    saved = saved_from_form(state, ts_pinned=False, sandbox_url=SANDBOX_URL, previous=previous).request
+    assert (saved.target, saved.ts, saved.private_key, saved.endpoint) == (
+        "https://dip-cb.binanceapi.com",
+        None,
+        "~/k.pem",
+        None,
+    )
+    assert saved.secret_key_ref == "${PROD_SK}"
+
+
+def test_opening_resolves_references_and_names_the_unset_ones() -> None:
+    saved = saved_from_form(STATE, ts_pinned=True, sandbox_url=SANDBOX_URL).request
+    fill = form_fill(saved, {"MP_SECRET_KEY": "sk-from-env"}.get, sandbox_url="http://127.0.0.1:5555")
+    assert fill.values["secret-key"] == "sk-from-env"
+    assert "passphrase" not in fill.values  # unset: the field keeps what it holds
+    assert fill.problems == ("passphrase: MP_PRIVATE_KEY_PASSPHRASE is not set (in an env file or the environment)",)
+    assert (fill.values["target"], fill.values["ts"], fill.ts, fill.endpoint) == (
+        "http://127.0.0.1:5555",
+        "1700000000",
+        1700000000,
+        "GetUserOpenId",
+    )
+    no_sandbox = form_fill(saved, {}.get, sandbox_url=None)
+    assert "target" not in no_sandbox.values
+    assert any("embedded sandbox, which is not running" in p for p in no_sandbox.problems)
+
+
+def test_a_multipart_form_saves_its_file_not_its_summary() -> None:
+    state = FormState(endpoint="UploadFile", method="POST", body="(multipart summary)", file="/tmp/cover.png")
+    saved = saved_from_form(state, ts_pinned=False, sandbox_url=None).request
+    assert (saved.body, saved.file) == (b"", "/tmp/cover.png")
+
+
+class Host(App[None]):
+    """A bare app to push the screens onto."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[Any] = []
+
+
+async def test_the_save_screen_writes_the_file_and_reports_errors_in_place(tmp_path: Path) -> None:
+    saved = saved_from_form(STATE, ts_pinned=True, sandbox_url=SANDBOX_URL).request
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        (tmp_path / "a-file").write_text("x")
+        app.push_screen(SaveRequestScreen(saved, tmp_path / "a-file" / "x.request.toml"), app.results.append)
+        await pilot.pause()
+        # A path under a file cannot be written: the error shows, the screen and the typed path stay.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "cannot write it" in str(app.screen.query_one("#save-error").content)
+        field = app.screen.query_one("#save-path")
+        assert field.value.endswith("x.request.toml")  # type: ignore[attr-defined]
+        field.value = str(tmp_path / "mine")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [tmp_path / "mine.request.toml"]
+    assert request_file.load(tmp_path / "mine.request.toml") == saved
+
+
+async def test_the_open_screen_lists_a_folder_and_picks_a_file(tmp_path: Path) -> None:
+    for name in ("b", "a", "evil\x1b[2Jname"):
+        request_file.save(SavedRequest(endpoint="ListSKUs"), tmp_path / f"{name}.request.toml")
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(OpenRequestScreen(tmp_path), app.results.append)
+        await pilot.pause()
+        options = app.screen.query_one("#open-list")
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]  # type: ignore[attr-defined]
+        assert shown[:2] == ["a.request.toml", "b.request.toml"]
+        assert "\x1b" not in shown[2] and "\\x1b[2J" in shown[2]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+    assert app.results == [tmp_path / "b.request.toml"]
+
+
+async def test_the_open_screen_says_when_a_folder_has_none_and_escape_cancels(tmp_path: Path) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(OpenRequestScreen(tmp_path / "missing"), app.results.append)
+        await pilot.pause()
+        assert "no *.request.toml files" in str(app.screen.query_one("#open-error").content)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+async def test_a_folder_as_the_save_path_gets_the_default_name(tmp_path: Path) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SaveRequestScreen(SavedRequest(endpoint="ListSKUs"), tmp_path), app.results.append)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [tmp_path / "listskus.request.toml"]
