@@ -207,3 +207,11 @@ def test_readme_example_is_what_the_generator_writes(capsys: pytest.CaptureFixtu
     path = "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/user-open-data"
     assert main(["sign", "--path", path, "--query", "openData=abc123", "--code", "python"]) == 0
     assert shown == capsys.readouterr().out
+
+
+def test_java_program_never_holds_an_ascii_unicode_escape() -> None:
+    # Java decodes \uXXXX before it parses, comments included: '\u000a' in a path would end the comment.
+    from tests.hardening.test_export_hostile import JAVA_UNICODE_ESCAPE
+
+    text = program("java", export_request(_spec(path="/p/\\u000a/\\u0022/é", query=(("q", "\\u000d"),)), "http://h"))
+    assert [m.group(0) for m in JAVA_UNICODE_ESCAPE.finditer(text) if int(m.group(1), 16) < 0x80] == []

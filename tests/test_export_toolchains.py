@@ -37,6 +37,35 @@ BROADCAST = {
 }
 
 
+HOSTILE_TEXT = [
+    "*/",
+    "?>",
+    "</script>",
+    "\\u000a",
+    "\\u0022",
+    "${x}",
+    "#{x}",
+    "{0}",
+    '"""',
+    "'''",
+    "`",
+    "@@BODY@@",
+    "%s %d %%",
+    "\\",
+    "'",
+    "\u2028\u2029",
+    "\x00",
+    "\x7f",
+    "\x1b[31m",
+    "\ud7ff\ue000",
+    "\U0010ffff😀",
+    "\r\n",
+    "a=b&c=d",
+    "+",
+    " ",
+]
+
+
 @dataclass
 class VectorCase:
     request: ExportRequest
@@ -87,6 +116,17 @@ def _vector_cases() -> dict[str, VectorCase]:
             'AK\t"quoted"\\😀',
         ),
     }
+    # Text that could end a literal, a comment or a template marker in one of the languages.
+    readings["hostile-literals"] = (
+        signing.SPEC_RULES,
+        RequestSpec(
+            method="POST",
+            path='/p/*\\/ $x/`${x}`/"""/@@PATH@@/\\u000a/\u2028\u2029/%zz/%2F',
+            query=tuple((str(i), value) for i, value in enumerate(HOSTILE_TEXT)),
+            body="\n".join(HOSTILE_TEXT).encode("utf-8"),
+        ),
+        "ak */ ?> \\u0022",
+    )
     for name, (rules, spec, access_key_id) in readings.items():
         secret = "sk-ü-0123456789abcdef0123456789abcdef"
         signature = signing.sign_with_rules(

@@ -389,7 +389,8 @@ def java_program(request: ExportRequest, *, class_name: str = "MpRequest") -> st
     return fill(
         _TEMPLATE,
         {
-            "TITLE": comment_safe(f"{request.method} {request.path}"),
+            # Java reads \uXXXX before comments too: a backslash in the title is doubled.
+            "TITLE": comment_safe(f"{request.method} {request.path}").replace("\\", "\\\\"),
             "CLASS": class_name,
             "METHOD": java_str(request.method),
             "BASE_URL": java_str(request.base_url),

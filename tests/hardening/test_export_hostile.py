@@ -1,0 +1,70 @@
+"""Hostile requests through the code export: a named refusal or code that is ASCII, free of raw
+control characters, and (checked in-process on the Python program) canonicalises exactly like the core.
+
+The other languages' programs are checked against the core by tests/test_export_toolchains.py,
+with a request made of the text most likely to break out of a literal in one of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from explorer import signing
+from explorer.export import PROGRAM_LANGUAGES, ExportError, export_request, program
+from explorer.request import RequestSpec, wire_path, wire_query
+from tests.hardening import fuzz_strategies as fs
+from tests.hardening import tally
+
+RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# A Java unicode escape: a backslash preceded by an even number of backslashes, then u+ and 4 hex digits.
+JAVA_UNICODE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u+([0-9a-fA-F]{4})")
+BASE = "http://127.0.0.1:9"
+
+
+def _load_python_program(source: str) -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": "generated_program"}  # not __main__: nothing is sent
+    exec(compile(source, "mp_request.py", "exec"), namespace)
+    return namespace
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    method=fs.methods,
+    path=fs.paths,
+    query=fs.pairs,
+    body=st.one_of(st.binary(max_size=200), fs.any_text.map(lambda t: t.encode("utf-8", "surrogatepass"))),
+    rules=fs.rules,
+)
+def test_export_refuses_by_name_or_writes_code_that_signs_like_the_core(
+    method: str, path: str, query: list[tuple[str, str]], body: bytes, rules: signing.Rules
+) -> None:
+    tally.count("property fuzzing", "export requests")
+    spec = RequestSpec(method=method, path=path, query=tuple(query), body=body)
+    try:
+        request = export_request(spec, BASE, rules)
+    except (ExportError, signing.SigningInputError) as exc:
+        assert str(exc).strip()
+        return
+    tally.count("property fuzzing", "export programs checked against the core")
+    for language in PROGRAM_LANGUAGES:
+        text = program(language, request)
+        assert text.isascii(), language
+        assert not RAW_CONTROL.search(text), language
+        if language == "java":
+            # Java turns these into characters before it parses: only non-ASCII ones are harmless.
+            for match in JAVA_UNICODE_ESCAPE.finditer(text):
+                assert int(match.group(1), 16) >= 0x80, match.group(0)
+    generated = _load_python_program(program("python", request))
+    _, c_uri, c_query, p_hash, _ = signing.compute_canonical_request(
+        method=method, path=path, query=query, body=body, rules=rules
+    )
+    assert generated["canonical_uri"](generated["PATH"]) == c_uri
+    assert generated["canonical_query"](generated["QUERY"]) == c_query
+    assert hashlib.sha256(generated["BODY"]).hexdigest() == p_hash
+    wire = BASE + wire_path(path) + ("?" + wire_query(query) if query else "")
+    assert generated["wire_url"]() == wire
