@@ -56,6 +56,20 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def _keep_alive(text: str) -> int:
+    value = _non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be 1 second or more")
+    return value
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "sandbox",
@@ -88,6 +102,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     limits.add_argument("--data-token-ttl", type=_seconds, default=120.0, help="data token lifetime (default 120 s)")
     limits.add_argument(
         "--file-check-delay", type=_seconds, default=5.0, help="seconds a file stays CHECKING (default 5)"
+    )
+    limits.add_argument(
+        "--header-timeout",
+        type=_positive_seconds,
+        default=10.0,
+        help="seconds a connection has to send a whole request head, then it is closed (default 10)",
+    )
+    limits.add_argument(
+        "--keep-alive",
+        type=_keep_alive,
+        default=5,
+        help="whole seconds an idle keep-alive connection is kept after an answer (default 5)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log each Open API request on stderr")
     parser.set_defaults(handler=run)
@@ -176,6 +202,8 @@ def _banner(handle: Any, args: argparse.Namespace) -> str:
             f"|now - ts| <= {args.ts_window} s, dig = SHA-256 of the canonical request. Rejections answer "
             "900002 with a 'sandbox' object saying why and what was computed.",
             f"Data tokens live {args.data_token_ttl:g} s; uploaded files stay CHECKING {args.file_check_delay:g} s.",
+            f"A connection has {args.header_timeout:g} s to send a request head; idle ones close after "
+            f"{args.keep_alive} s.",
             "Stop with Ctrl+C.",
         ]
     )
@@ -215,6 +243,8 @@ def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
             ts_window=args.ts_window,
             data_token_ttl=args.data_token_ttl,
             file_check_delay=args.file_check_delay,
+            head_timeout=args.header_timeout,
+            keep_alive=args.keep_alive,
         )
     except SandboxError as exc:
         print(f"mp-explorer sandbox: error: {exc}", file=sys.stderr)
