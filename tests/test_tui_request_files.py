@@ -7,10 +7,12 @@ from typing import Any
 
 from textual.app import App
 
+from explorer.tui.history_screen import HistoryScreen
 from explorer.tui.model import FormState
 from explorer.tui.request_files_screen import OpenRequestScreen, SaveRequestScreen
-from explorer.tui.request_io import form_fill, saved_from_form
+from explorer.tui.request_io import form_fill, history_fill, saved_from_form
 from explorer.workspace import request_file
+from explorer.workspace.history import History
 from explorer.workspace.request_file import SavedRequest
 
 SANDBOX_URL = "http://127.0.0.1:41234"
@@ -146,3 +148,79 @@ async def test_a_folder_as_the_save_path_gets_the_default_name(tmp_path: Path) -
         await pilot.press("enter")
         await pilot.pause()
     assert app.results == [tmp_path / "listskus.request.toml"]
+
+
+# --- the history view --------------------------------------------------------------------------
+
+
+def record(history: History, index: int, **extra: Any) -> int:
+    values: dict[str, Any] = {
+        "method": "POST",
+        "url": f"http://127.0.0.1:1/mp-api/v1/apps/a/skus?n={index}",
+        "headers": [("X-Mp-Open-Api-Token", f"h.p.{index}"), ("Content-Type", "application/json")],
+        "body": b'{"skuId": "s%d"}' % index,
+        "status": 200,
+        "code": "000000",
+        "message": None,
+        "error": None,
+        "elapsed": 0.02,
+        "response": b'{"code":"000000","data":{}}',
+        "endpoint": "CreateSKUInAudit",
+        "form": {"target": "sandbox", "app_id": "a", "timeout": "9", "ts": 1700000000 + index},
+    }
+    values.update(extra)
+    return history.record(**values)
+
+
+async def test_the_history_view_lists_newest_first_shows_one_and_loads_it(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    first = record(history, 1)
+    second = record(history, 2, message="bad \x1b[31m news", code="900001", status=400)
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(HistoryScreen(history), app.results.append)
+        await pilot.pause()
+        options = app.screen.query_one("#history-list")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]  # type: ignore[attr-defined]
+        assert prompts[0].lstrip().startswith(str(second)) and prompts[1].lstrip().startswith(str(first))
+        detail = str(app.screen.query_one("#history-detail").content)
+        assert "X-Mp-Open-Api-Token: h.p.2" in detail and "\x1b" not in detail and "\\x1b[31m" in detail
+        await pilot.press("down")
+        await pilot.pause()
+        assert "h.p.1" in str(app.screen.query_one("#history-detail").content)
+        await pilot.press("enter")
+        await pilot.pause()
+    [loaded] = app.results
+    assert loaded.id == first and loaded.body == b'{"skuId": "s1"}'
+
+
+async def test_an_empty_history_says_so(tmp_path: Path) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(HistoryScreen(History(tmp_path / "none.sqlite3")), app.results.append)
+        await pilot.pause()
+        assert "no sends recorded yet" in str(app.screen.query_one("#history-detail").content)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+def test_history_fill_reproduces_the_wire_values(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhazEiLCJkaWciOiJ4IiwidHMiOjE3MDAwMDAwMDV9.sig"
+    entry_id = record(
+        history, 5, url="http://127.0.0.1:1/mp-api/v1/apps/a/users?openId=a%20b&x=1",
+        headers=[("X-Mp-Open-Api-Token", token)],
+    )  # fmt: skip
+    entry = history.get(entry_id)
+    assert entry is not None
+    fill = history_fill(entry, sandbox_url="http://127.0.0.1:9999")
+    assert fill.values["path"] == "/mp-api/v1/apps/a/users"
+    assert fill.values["query"] == "openId=a%20b&x=1"
+    assert (fill.values["access-key-id"], fill.values["ts"], fill.ts) == ("ak1", "1700000005", 1700000005)
+    assert (fill.values["target"], fill.values["body"], fill.endpoint) == (
+        "http://127.0.0.1:9999",
+        '{"skuId": "s5"}',
+        "CreateSKUInAudit",
+    )
+    assert "secret-key" not in fill.values

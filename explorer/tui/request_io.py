@@ -1,4 +1,4 @@
-"""The form and a request file, both ways. No Textual here: pure functions the app and tests call.
+"""The form and a request file (or a history row), both ways. No Textual here: pure functions.
 
 Saving keeps what the form holds except secrets: the secret key and passphrase become ${VARIABLE}
 references (the ones the opened file used, else MP_SECRET_KEY / MP_PRIVATE_KEY_PASSPHRASE), a
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from explorer.endpoints import BY_NAME, MULTIPART
 from explorer.tui.model import FormState
 from explorer.workspace import request_file
+from explorer.workspace.history import HistoryEntry
 from explorer.workspace.request_file import SANDBOX_TARGET, SavedRequest
 
 
@@ -122,3 +124,77 @@ def form_fill(saved: SavedRequest, lookup: Callable[[str], str | None], *, sandb
     if saved.ts is not None:
         values["ts"] = str(saved.ts)
     return FormFill(saved.endpoint, values, saved.ts, to_sandbox, tuple(problems))
+
+
+# --- the send history ------------------------------------------------------------------------
+
+
+def history_form(state: FormState, *, sandbox_url: str | None, ts: int | None) -> dict[str, object]:
+    """The form values a history row keeps beside the wire request (no secret among them)."""
+    target = state.target.strip()
+    if sandbox_url is not None and target.rstrip("/") == sandbox_url.rstrip("/"):
+        target = SANDBOX_TARGET
+    return {
+        "target": target,
+        "app_id": state.app_id,
+        "timeout": state.timeout,
+        "file": state.file,
+        "ts": ts,
+    }
+
+
+def history_fill(entry: HistoryEntry, *, sandbox_url: str | None) -> FormFill:
+    """The form's values that send `entry` again byte for byte: the path and query as sent, the body,
+    the ts pinned to the token's (the secret key is whatever the form holds now)."""
+    problems: list[str] = []
+    parts = urlsplit(entry.url)
+    form = entry.form
+    values: dict[str, str] = {
+        "method": entry.method,
+        "path": parts.path,
+        # The query string exactly as sent: one line, read back with the same decoding the server uses.
+        "query": parts.query,
+        "app-id": str(form.get("app_id") or ""),
+        "timeout": str(form.get("timeout") or "10"),
+        "file": str(form.get("file") or ""),
+    }
+    endpoint = BY_NAME.get(entry.endpoint or "")
+    multipart = endpoint is not None and endpoint.content_type == MULTIPART
+    if not multipart:
+        try:
+            values["body"] = entry.body.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append("the body sent was not UTF-8 text; the body field is left as it was")
+        if entry.body_truncated:
+            problems.append("the body was too large to keep whole; what is loaded is its start")
+    payload = _token_payload(entry.token)
+    issuer = payload.get("iss")
+    if isinstance(issuer, str):
+        values["access-key-id"] = issuer
+    found = payload.get("ts") if isinstance(payload.get("ts"), int) else form.get("ts")
+    ts = found if isinstance(found, int) and not isinstance(found, bool) else None
+    if ts is not None:
+        values["ts"] = str(ts)
+    target = str(form.get("target") or f"{parts.scheme}://{parts.netloc}")
+    to_sandbox = target == SANDBOX_TARGET
+    if to_sandbox:
+        if sandbox_url is not None:
+            values["target"] = sandbox_url
+        else:
+            problems.append("this send went to the embedded sandbox, which is not running; target unchanged")
+    else:
+        values["target"] = target
+    return FormFill(endpoint.name if endpoint else None, values, ts, to_sandbox, tuple(problems))
+
+
+def _token_payload(token: str | None) -> dict[str, object]:
+    """The JWT payload as the server decodes it (no verification), or {}."""
+    import base64
+    import json
+
+    try:
+        part = (token or "").split(".")[1]
+        value = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}

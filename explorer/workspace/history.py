@@ -260,6 +260,14 @@ class History:
             rows = db.execute(f"SELECT {_COLUMNS} FROM sends ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [_entry(row) for row in rows]
 
+    def summaries(self, limit: int = 200) -> list[HistoryEntry]:
+        """Like entries(), without the bodies and headers (a list view reads no blobs)."""
+        if not self.path.exists():
+            return []
+        with self._connect() as db:
+            rows = db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM sends ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [_entry(row) for row in rows]
+
     def get(self, entry_id: int) -> HistoryEntry | None:
         if not self.path.exists():
             return None
@@ -279,6 +287,12 @@ class History:
 _COLUMNS = (
     "id, sent_at, endpoint, method, url, headers, body, body_truncated, token, status, code, message, error,"
     " elapsed, response, response_truncated, form"
+)
+
+
+_SUMMARY_COLUMNS = (
+    "id, sent_at, endpoint, method, url, '[]', X'', body_truncated, NULL, status, code, message, error,"
+    " elapsed, X'', response_truncated, '{}'"
 )
 
 
