@@ -71,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mp-explorer",
         description="See every stage of Binance Mini Program Open API signing, live; send the request and "
-        "read the response raw and decrypted. Subcommands: sign, verify, decrypt, keygen, sandbox "
+        "read the response raw and decrypted. Subcommands: sign, verify, doctor, decrypt, keygen, sandbox "
         "(mp-explorer COMMAND --help).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
