@@ -163,8 +163,9 @@ class History:
         token = next((value for name, value in headers if name.lower() == "x-mp-open-api-token"), None)
         kept_body = body[:MAX_REQUEST_BODY_BYTES]
         kept_response = response[: self.max_response_bytes]
-        headers_json = json.dumps([list(pair) for pair in headers], ensure_ascii=False)
-        form_json = json.dumps(form or {}, ensure_ascii=False, sort_keys=True)
+        # ASCII JSON: a lone surrogate (a server's "\ud800") is stored as its escape, never an encoding error.
+        headers_json = json.dumps([list(pair) for pair in headers])
+        form_json = json.dumps(form or {}, sort_keys=True)
         size = len(kept_body) + len(kept_response) + len(headers_json) + len(url) + len(form_json) + 64
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")  # one commit (one sync) for the row and the trim
@@ -174,17 +175,17 @@ class History:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     time.time() if sent_at is None else sent_at,
-                    endpoint,
-                    method,
-                    url,
+                    _storable(endpoint),
+                    _storable(method),
+                    _storable(url),
                     headers_json,
                     kept_body,
                     len(kept_body) < len(body),
-                    token,
+                    _storable(token),
                     status,
-                    code,
-                    message,
-                    error,
+                    _storable(code),
+                    _storable(message),
+                    _storable(error),
                     elapsed,
                     kept_response,
                     len(kept_response) < len(response),
@@ -288,6 +289,11 @@ _COLUMNS = (
     "id, sent_at, endpoint, method, url, headers, body, body_truncated, token, status, code, message, error,"
     " elapsed, response, response_truncated, form"
 )
+
+
+def _storable(text: str | None) -> str | None:
+    """Text SQLite can store as UTF-8: a lone surrogate becomes its backslash escape."""
+    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 _SUMMARY_COLUMNS = (
