@@ -174,6 +174,14 @@ def _sandbox_calls() -> SandboxCalls:
             content_type="application/json; charset=utf-8",
         ),
         "GetUserPayId": sandbox_support.spec(handle, "GET", "/users", (("openId", OPEN_ID),)),
+        # Binary bytes (a PNG inside multipart/form-data) embedded as base64, hashed and sent whole.
+        "UploadFile": sandbox_support.spec(
+            handle,
+            "POST",
+            "/files/upload",
+            body=sandbox_support.multipart("logo.png", sandbox_support.PNG_BYTES),
+            content_type=sandbox_support.multipart_type(),
+        ),
     }
     requests = {name: export_request(spec, handle.base_url) for name, spec in specs.items()}
     return SandboxCalls(handle, requests, specs, OPEN_ID, pay_id)
@@ -246,6 +254,8 @@ def test_programs_call_the_sandbox(language: str, built: Any, sandbox_calls: San
             assert f"userData (decrypted): {sandbox_calls.open_id}\n" in result.stdout, result.stdout
         if name == "GetUserPayId":
             assert envelope["data"] == {"payId": sandbox_calls.pay_id}
+        if name == "UploadFile":
+            assert len(envelope["data"]["fileIds"]) == 1
 
 
 def test_programs_fail_without_credentials(built: Any) -> None:
