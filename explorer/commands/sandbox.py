@@ -110,6 +110,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="seconds a connection has to send a whole request head, then it is closed (default 10)",
     )
     limits.add_argument(
+        "--body-timeout",
+        type=_positive_seconds,
+        default=30.0,
+        help="seconds from a request's head to the end of its body, then 408 and closed (default 30)",
+    )
+    limits.add_argument(
         "--keep-alive",
         type=_keep_alive,
         default=5,
@@ -245,6 +251,7 @@ def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
             file_check_delay=args.file_check_delay,
             head_timeout=args.header_timeout,
             keep_alive=args.keep_alive,
+            body_timeout=args.body_timeout,
         )
     except SandboxError as exc:
         print(f"mp-explorer sandbox: error: {exc}", file=sys.stderr)

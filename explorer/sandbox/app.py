@@ -61,4 +61,5 @@ def build_app(state: SandboxState, faults: Faults | None = None) -> ASGIApp:
     app.router.redirect_slashes = False
     app.state.sandbox = state
     app.state.faults = faults if faults is not None else Faults()
-    return RequestLog(SafetyMiddleware(FaultMiddleware(app, app.state.faults)))
+    guarded = SafetyMiddleware(FaultMiddleware(app, app.state.faults), body_timeout=state.settings.body_timeout)
+    return RequestLog(guarded)

@@ -8,12 +8,15 @@ naming the reason and showing the canonical request the sandbox computed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from explorer import doctor, signing
 from explorer.sandbox import envelope as env
 from explorer.sandbox.envelope import ApiError
+
+logger = logging.getLogger("explorer.sandbox")
 
 MISSING_HEADER = "missing_header"
 AUTH_STATUS = 401
@@ -60,6 +63,9 @@ def likely_mistakes(
             budget_s=DIAGNOSIS_BUDGET_S,
         )  # fmt: skip
     except (signing.SigningInputError, UnicodeError, ValueError):
+        return []
+    except Exception as exc:  # advice only: a failure inside it must never turn the 401 into a 500
+        logger.warning("the 900002 diagnosis failed (%s); answered without likely_mistakes", type(exc).__name__)
         return []
     return [
         {"name": m.name, "title": m.title, "fix": m.fix} for m in diagnosis.likely_mistakes[:MAX_LIKELY_MISTAKES]

@@ -37,3 +37,6 @@ class SandboxSettings:
     push_token_ttl: float = 7 * 24 * 3600.0
     # Seconds an uploaded file stays CHECKING before it turns SUCCESS (the real check takes up to 10 min).
     file_check_delay: float = 5.0
+    # Seconds from a request's head to the end of its body (at most 1 MiB + 64 KiB): a client that
+    # trickles its body slower gets 408 and the connection is closed.
+    body_timeout: float = 30.0

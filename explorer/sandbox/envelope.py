@@ -87,8 +87,8 @@ def error_body(code: str, message: str, sandbox: dict[str, Any] | None = None) -
 
 
 def error(exc: ApiError) -> EnvelopeResponse:
-    # After a 413 the rest of the body is never read, so the connection cannot be reused.
-    headers = {"connection": "close"} if exc.status == 413 else None
+    # After a 408 or 413 the rest of the body is never read, so the connection cannot be reused.
+    headers = {"connection": "close"} if exc.status in (408, 413) else None
     return EnvelopeResponse(error_body(exc.code, exc.message, exc.sandbox), status_code=exc.status, headers=headers)
 
 

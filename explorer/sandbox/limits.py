@@ -2,12 +2,16 @@
 
 Checked before any routing: request-target length (414), header block size (431), a declared
 Content-Length over the body cap (413, nothing read). While the body streams in, the byte count is
-checked again (413 as soon as the cap is passed, never more read). Anything unexpected below this
+checked again (413 as soon as the cap is passed, never more read), and the whole body must arrive
+within the body timeout of the request's start (408 and the connection closed otherwise: a client
+trickling its body holds nothing for long). Anything unexpected below this
 layer becomes a 900003 envelope with HTTP 500, and the server keeps serving.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 from starlette.requests import ClientDisconnect
@@ -25,6 +29,8 @@ MAX_BODY_BYTES = MAX_FILE_BYTES + 64 * 1024
 # Request line target and whole header block, checked by the app (answers an envelope).
 MAX_TARGET_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 16 * 1024
+# Seconds from a request's head to the end of its body (SandboxSettings.body_timeout).
+DEFAULT_BODY_TIMEOUT = 30.0
 # uvicorn/h11's own hard cap on an incomplete request head; past it uvicorn answers a bare 400.
 H11_MAX_INCOMPLETE_EVENT_SIZE = 64 * 1024
 
@@ -36,6 +42,15 @@ class BodyTooLarge(ApiError):
             f"invalid parameter: request body is {shown}; the sandbox accepts at most {MAX_BODY_BYTES} bytes "
             f"(a {MAX_FILE_BYTES}-byte file plus multipart overhead)",
             413,
+        )
+
+
+class BodyTimeout(ApiError):
+    def __init__(self, seconds: float, received: int) -> None:
+        super().__init__(
+            env.INVALID_PARAMETER,
+            f"invalid parameter: the request body did not arrive within {seconds:g} s ({received} bytes came)",
+            408,
         )
 
 
@@ -67,8 +82,9 @@ def _check_head(scope: Scope) -> None:
 class SafetyMiddleware:
     """Outermost layer: head and body limits, and no exception ever reaches the server."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, body_timeout: float = DEFAULT_BODY_TIMEOUT) -> None:
         self.app = app
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,14 +100,24 @@ class SafetyMiddleware:
             await send(message)
 
         received = 0
+        body_done = False
+        deadline = time.monotonic() + self.body_timeout
 
         async def capped_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:
+                return await receive()  # after the body: waiting for a disconnect has no deadline here
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - time.monotonic(), 0.0))
+            except TimeoutError:
+                raise BodyTimeout(self.body_timeout, received) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > MAX_BODY_BYTES:
                     raise BodyTooLarge()
+                body_done = not message.get("more_body", False)
+            else:
+                body_done = True
             return message
 
         try:
@@ -116,7 +142,7 @@ def unexpected_body() -> dict[str, Any]:
 async def _send_envelope(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = env.EnvelopeResponse(body).body
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    if status == 413:
+    if status in (408, 413):
         headers.append((b"connection", b"close"))  # the rest of the body stays unread
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

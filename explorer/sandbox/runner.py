@@ -23,7 +23,7 @@ from explorer.sandbox.app import build_app
 from explorer.sandbox.config import SandboxAppConfig, SandboxSettings
 from explorer.sandbox.demo import DemoAppError, load_or_create_demo_app
 from explorer.sandbox.faults import Faults
-from explorer.sandbox.limits import H11_MAX_INCOMPLETE_EVENT_SIZE
+from explorer.sandbox.limits import DEFAULT_BODY_TIMEOUT, H11_MAX_INCOMPLETE_EVENT_SIZE
 from explorer.sandbox.protocol import DEFAULT_HEAD_TIMEOUT, DEFAULT_KEEP_ALIVE, protocol_class
 from explorer.sandbox.state import SandboxState
 
@@ -191,6 +191,7 @@ def start_background(
     data_dir: Path | None = None,
     head_timeout: float = DEFAULT_HEAD_TIMEOUT,
     keep_alive: int = DEFAULT_KEEP_ALIVE,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
 ) -> SandboxHandle:
     """Start a sandbox in a daemon thread and return once it accepts connections.
 
@@ -204,7 +205,12 @@ def start_background(
             app = load_or_create_demo_app(data_dir).config()
         except DemoAppError as exc:
             raise SandboxError(str(exc)) from None
-    settings = SandboxSettings(ts_window=ts_window, data_token_ttl=data_token_ttl, file_check_delay=file_check_delay)
+    settings = SandboxSettings(
+        ts_window=ts_window,
+        data_token_ttl=data_token_ttl,
+        file_check_delay=file_check_delay,
+        body_timeout=body_timeout,
+    )
     state = SandboxState(settings)
     state.add_app(app)
     sock = bind_socket(host, port)

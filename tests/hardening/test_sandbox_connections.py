@@ -31,6 +31,7 @@ from tests.hardening.sandbox_requests import Target, send
 
 HEAD_TIMEOUT = 1.0
 KEEP_ALIVE = 1
+BODY_TIMEOUT = 1.0
 # How long past a deadline the server may take to act on it (a busy shared machine).
 SLACK = 2.5
 HEALTH = b"GET /sandbox/v1/health HTTP/1.1\r\nHost: sandbox\r\n\r\n"
@@ -39,7 +40,9 @@ HEALTH = b"GET /sandbox/v1/health HTTP/1.1\r\nHost: sandbox\r\n\r\n"
 @pytest.fixture(scope="module")
 def handle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
     home: Path = tmp_path_factory.mktemp("connections-home")
-    with start_background(data_dir=home, head_timeout=HEAD_TIMEOUT, keep_alive=KEEP_ALIVE) as running:
+    with start_background(
+        data_dir=home, head_timeout=HEAD_TIMEOUT, keep_alive=KEEP_ALIVE, body_timeout=BODY_TIMEOUT
+    ) as running:
         yield running
 
 
@@ -160,6 +163,38 @@ def test_a_second_request_head_that_stalls_is_closed(handle: SandboxHandle) -> N
         sock.close()
     assert elapsed is not None, "a connection stalled inside its second request head was held open"
     tally.count("sandbox connections", "idle or stalled", 1)
+
+
+@pytest.mark.parametrize("where", ["Open API", "sandbox route"])
+def test_a_body_that_trickles_is_answered_408_and_closed(handle: SandboxHandle, where: str) -> None:
+    body = b'{"scope": "openid", "openId": "' + b"x" * 60 + b'"}'
+    if where == "Open API":
+        head = signed_head(handle, "POST", "/skus", body, f"Content-Length: {len(body)}\r\n")
+    else:
+        head = (
+            f"POST /sandbox/v1/apps/{handle.app_id}/data-tokens HTTP/1.1\r\nHost: sandbox\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+    sock = connect(handle)
+    started = time.monotonic()
+    try:
+        sock.sendall(head + body[:5])
+        for index in range(5, 40):  # one byte every 0.1 s: the whole body would take 8 s
+            try:
+                sock.send(body[index : index + 1])
+            except OSError:
+                break
+            if select.select([sock], [], [], 0.1)[0]:
+                break
+        answer = read_answer(sock, within=BODY_TIMEOUT + SLACK)
+        elapsed = wait_closed(sock, SLACK)
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b'"900001"' in answer and b"did not arrive within" in answer
+    assert elapsed is not None, "the connection stayed open after the 408"
+    assert time.monotonic() - started < BODY_TIMEOUT + 2 * SLACK
+    tally.count("sandbox connections", "slow bodies", 1)
 
 
 def test_a_client_sending_whole_requests_in_time_keeps_its_connection(handle: SandboxHandle) -> None:

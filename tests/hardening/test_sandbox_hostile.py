@@ -203,6 +203,11 @@ CASES = [
         Refused(401, "900002", ("HS256",)),
     ),
     Case(
+        "token ts with 4,300 digits and dig a float (the 900002 diagnosis overflowed)",
+        lambda c, t, f, s: send(c, t, "POST", "/skus", body={}, token=_token(t, HS256, {"ts": 10**4299, "dig": 1e308})),
+        Refused(401, "900002"),
+    ),
+    Case(
         "token header alg is a lone surrogate",
         lambda c, t, f, s: send(c, t, "GET", "/skus", token=_token(t, {"alg": SURROGATE}, {})),
         Refused(401, "900002"),
