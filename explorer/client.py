@@ -1,4 +1,4 @@
-"""Send a WireRequest with httpx and describe what came back (an Exchange).
+"""Send a WireRequest with httpx and describe what came back (an explorer.exchange.Exchange).
 
 Failures are values, not exceptions: an Exchange carries `error_kind` and a message a person can
 act on (what happened, where, and what to try): connection refused, DNS, timeout, TLS, a reset,
@@ -18,67 +18,19 @@ import json
 import ssl
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from explorer.exchange import Exchange
 from explorer.request import WireRequest
+
+__all__ = ["DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "Exchange", "send", "send_async"]
 
 DEFAULT_TIMEOUT = 10.0
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 WHOLE_EXCHANGE = "'timeout s' bounds the whole exchange, from connecting to the last byte"
-
-
-@dataclass
-class Exchange:
-    """One request as sent and what came back (or why nothing did)."""
-
-    request: WireRequest
-    sent_headers: list[tuple[str, str]] = field(default_factory=list)
-    status: int | None = None
-    reason: str = ""
-    http_version: str = ""
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-    truncated: bool = False
-    elapsed: float = 0.0
-    envelope: dict[str, Any] | None = None
-    error_kind: str | None = None
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error_kind is None and self.code == "000000"
-
-    @property
-    def code(self) -> str | None:
-        if isinstance(self.envelope, dict) and self.envelope.get("code") is not None:
-            return str(self.envelope.get("code"))
-        return None
-
-    @property
-    def message(self) -> str | None:
-        if isinstance(self.envelope, dict) and self.envelope.get("message") is not None:
-            return str(self.envelope.get("message"))
-        return None
-
-    @property
-    def data(self) -> Any:
-        return self.envelope.get("data") if isinstance(self.envelope, dict) else None
-
-    @property
-    def user_data(self) -> str | None:
-        data = self.data
-        if isinstance(data, dict) and isinstance(data.get("userData"), str):
-            return data["userData"]
-        return None
-
-    @property
-    def sandbox(self) -> dict[str, Any] | None:
-        if isinstance(self.envelope, dict) and isinstance(self.envelope.get("sandbox"), dict):
-            return self.envelope["sandbox"]
-        return None
 
 
 @dataclass

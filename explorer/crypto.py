@@ -9,12 +9,12 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
-from typing import Any
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from explorer.exchange import Decrypted
 
 MIN_KEY_BITS = 1024
 MAX_KEY_BITS = 4096
@@ -160,20 +160,6 @@ def decrypt_user_data(private_key: rsa.RSAPrivateKey, user_data: str | bytes) ->
             f"decrypted, but the plaintext is not UTF-8 text (byte {exc.start}: {plaintext[exc.start]:#04x}); "
             "with PKCS#1 v1.5 a wrong key or corrupted data usually ends here",
         ) from None
-
-
-@dataclass(frozen=True)
-class Decrypted:
-    """Plaintext and, when it parses as JSON, its parsed value."""
-
-    plaintext: str
-    json_value: Any = None
-    is_json: bool = False
-
-    def pretty(self) -> str:
-        if self.is_json:
-            return json.dumps(self.json_value, indent=2, ensure_ascii=False)
-        return self.plaintext
 
 
 def decrypt(private_key: rsa.RSAPrivateKey, user_data: str | bytes) -> Decrypted:

@@ -38,6 +38,8 @@ print(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))
     "module",
     [
         "explorer.signing",
+        "explorer.signing.stage_results",
+        "explorer.exchange",
         "explorer.crypto",
         "explorer.endpoints",
         "explorer.request",

@@ -84,7 +84,7 @@ def test_a_field_error_in_the_stages(snap_compare: Any) -> None:
         pilot.app.form.set_value("method", "G E T")
         await pilot.pause()
         await settle(pilot)
-        assert pilot.app.stages.canonical_errors
+        assert pilot.app.stages.signed.canonical_errors
 
     assert snap_compare(snap.explorer(), terminal_size=snap.SIZE, run_before=bad_method)
 

@@ -58,7 +58,7 @@ async def test_every_endpoint_in_the_pickers_order_answers_000000(tmp_path: Path
             assert "000000" in pane_text(app, "raw")
             if name == "UploadFile":
                 # The payload hash stage hashed exactly the bytes that went out.
-                assert app.stages.payload_hash == hashlib.sha256(exchange.request.body).hexdigest()
+                assert app.stages.signed.payload_hash == hashlib.sha256(exchange.request.body).hexdigest()
                 assert exchange.request.body.count(multipart.sample_png()) == 1
                 assert "multipart/form-data; boundary=" in (exchange.request.header("content-type") or "")
                 assert "PNG" not in app.form.value("body")  # the binary part is summarised, never pasted

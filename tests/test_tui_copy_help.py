@@ -89,8 +89,8 @@ async def test_every_copy_target_copies_its_text(monkeypatch: pytest.MonkeyPatch
         stages = app.stages
         for key, what, expected in (
             ("f2", "header", stages.signature.header_line),
-            ("f3", "canonical", stages.canonical_request),
-            ("f4", "digest", stages.digest),
+            ("f3", "canonical", stages.signed.canonical_request),
+            ("f4", "digest", stages.signed.digest),
         ):
             await pilot.press(key)
             await pilot.pause()

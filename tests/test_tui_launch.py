@@ -114,7 +114,7 @@ async def test_flags_reach_the_form(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         await pilot.pause()
         assert app.form.value("target") == "http://127.0.0.1:9"
         assert app.form.value("query") == "openId=u1"
-        assert app.stages.canonical_uri == "/mp-api/v1/apps/A1/users/"
+        assert app.stages.signed.canonical_uri == "/mp-api/v1/apps/A1/users/"
         assert app.stages.ts == 1700000000 and app.ts_pinned
         assert app.stages.signature is not None
 

@@ -93,8 +93,8 @@ async def test_typing_updates_every_stage_and_flashes_what_changed() -> None:
         await pilot.pause()
         await pilot.pause()
         assert app.form.value("body") == "{}"
-        assert app.stages.payload_hash == "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
-        assert stage(app, "canonical").value.endswith(app.stages.payload_hash)
+        assert app.stages.signed.payload_hash == "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        assert stage(app, "canonical").value.endswith(app.stages.signed.payload_hash)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ async def test_raw_query_text_and_placeholders() -> None:
         fill(app, query="page=1&limit=20&auditStatus=", path="/mp-api/v1/apps/{appId}/skus")
         await pilot.pause()
         await pilot.pause()
-        assert app.stages.canonical_query == "auditStatus=&limit=20&page=1"
+        assert app.stages.signed.canonical_query == "auditStatus=&limit=20&page=1"
         assert "raw query string" in stage(app, "canonical").plain_text(width=200)
         fill(app, path="/mp-api/v1/apps/{appId}/files/{fileId}")
         await pilot.pause()
@@ -175,7 +175,7 @@ async def test_endpoint_picker_fills_method_path_query_and_body() -> None:
         )
         app.known.sku_id = "pubg_point_100"
         app.recompute()
-        assert app.stages.canonical_uri == "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/skus/pubg_point_100/activate/"
+        assert app.stages.signed.canonical_uri == "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/skus/pubg_point_100/activate/"
 
 
 async def test_ts_follows_the_clock_until_pinned() -> None:
@@ -265,8 +265,8 @@ async def test_fast_typing_loses_nothing_and_the_hash_follows_the_last_keystroke
         await pilot.pause()
         await pilot.pause()
         assert app.form.value("body") == text
-        assert app.stages.payload_hash == hashlib.sha256(text.encode()).hexdigest()
-        assert stage(app, "canonical").value.endswith(app.stages.payload_hash)
+        assert app.stages.signed.payload_hash == hashlib.sha256(text.encode()).hexdigest()
+        assert stage(app, "canonical").value.endswith(app.stages.signed.payload_hash)
 
 
 def test_jwt_stage_shows_the_payload_decoded_from_the_token(vectors: dict[str, Any]) -> None:
@@ -275,7 +275,8 @@ def test_jwt_stage_shows_the_payload_decoded_from_the_token(vectors: dict[str, A
 
     from rich.console import Console
 
-    from explorer.tui.model import FormState, compute, decode_payload
+    from explorer.signing import decode_payload
+    from explorer.tui.model import FormState, compute
     from explorer.tui.render import jwt_view
 
     vector = next(v for v in vectors["signing"] if v["name"] == "get-open-data")

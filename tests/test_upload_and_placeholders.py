@@ -78,7 +78,7 @@ def test_the_body_box_summarises_the_binary_part(tmp_path: Path) -> None:
 )
 def test_a_file_that_cannot_be_sent_is_named_in_the_payload_hash_row(make, words: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     stages = compute(state("UploadFile", file=str(make(tmp_path))), ts=1700000000, now=1700000000)
-    assert stages.signature is None and stages.payload_hash is None
+    assert stages.signature is None and stages.signed.payload_hash is None
     error = stages.errors["body"]
     assert error.field == "file" and words in error.message
 

@@ -8,6 +8,7 @@
 Pure functions, standard library only; no UI, no network.
 """
 
+from explorer.signing.stage_results import CANONICAL_INPUTS, JWT_INPUTS, StageResults, sign_stages
 from explorer.signing.stages import (
     DEFAULT_MAX_SKEW,
     EMPTY_PAYLOAD_HASH,
@@ -45,13 +46,23 @@ from explorer.signing.stages import (
     sign_with_rules,
     token,
 )
-from explorer.signing.verification import MAX_TOKEN_LENGTH, Outcome, Verification, first_difference, verify
+from explorer.signing.verification import (
+    MAX_TOKEN_LENGTH,
+    Outcome,
+    Verification,
+    decode_payload,
+    decode_segment,
+    first_difference,
+    verify,
+)
 
 __all__ = [
+    "CANONICAL_INPUTS",
     "DEFAULT_MAX_SKEW",
     "EMPTY_PAYLOAD_HASH",
     "HEADER_NAME",
     "JWT_HEADER",
+    "JWT_INPUTS",
     "MAX_TOKEN_LENGTH",
     "MAX_TS",
     "READINGS",
@@ -62,6 +73,7 @@ __all__ = [
     "Rules",
     "Signature",
     "SigningInputError",
+    "StageResults",
     "Verification",
     "b64url",
     "b64url_decode",
@@ -72,6 +84,8 @@ __all__ = [
     "canonical_uri",
     "check_path",
     "compute_canonical_request",
+    "decode_payload",
+    "decode_segment",
     "digest",
     "first_difference",
     "header",
@@ -85,6 +99,7 @@ __all__ = [
     "remove_dot_segments",
     "secret_key_note",
     "sign",
+    "sign_stages",
     "sign_with_rules",
     "token",
     "verify",

@@ -42,6 +42,7 @@ _UNRESERVED_BYTES = bytes(sorted(_UNRESERVED))
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]*")
 # RFC 9110 token characters: what an HTTP method may be made of.
 _METHOD_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 QueryInput = str | Iterable[tuple[str, str]] | Iterable[Sequence[str]]
 
@@ -104,7 +105,7 @@ def b64url(data: bytes) -> str:
 
 def b64url_decode(text: str) -> bytes:
     """Decode JWT base64url (padding optional); raises ValueError on anything else."""
-    if not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+    if not _B64URL.fullmatch(text):
         raise ValueError("not base64url")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -517,11 +518,11 @@ def compute_canonical_request(
     *, method: str, path: str, query: QueryInput = (), body: bytes | str = b"", rules: Rules = SPEC_RULES
 ) -> tuple[str, str, str, str, str]:
     """(method, canonical_uri, canonical_query, payload_hash, canonical_request) under `rules`."""
-    c_method = canonical_method(method)
-    c_uri = canonical_uri(path, **rules.uri_options())
-    c_query = canonical_query(query, **rules.query_options())
-    p_hash = payload_hash(body)
-    return c_method, c_uri, c_query, p_hash, canonical_request(c_method, c_uri, c_query, p_hash)
+    method = canonical_method(method)
+    uri = canonical_uri(path, **rules.uri_options())
+    query_string = canonical_query(query, **rules.query_options())
+    body_hash = payload_hash(body)
+    return method, uri, query_string, body_hash, canonical_request(method, uri, query_string, body_hash)
 
 
 def sign_with_rules(
@@ -543,23 +544,23 @@ def sign_with_rules(
         raise SigningInputError("access key id", "is empty")
     if not isinstance(secret_key, str) or not secret_key:
         raise SigningInputError("secret key", "is empty")
-    c_method, c_uri, c_query, p_hash, c_request = compute_canonical_request(
+    method, uri, query_string, body_hash, request = compute_canonical_request(
         method=method, path=path, query=query, body=body, rules=rules
     )
-    dig = digest(c_request)
-    claims = jwt_payload(access_key_id, dig, ts)
-    jwt = token(claims, secret_key)
-    name, value = header(jwt)
+    request_digest = digest(request)
+    claims = jwt_payload(access_key_id, request_digest, ts)
+    signed = token(claims, secret_key)
+    name, value = header(signed)
     return Signature(
-        method=c_method,
-        canonical_uri=c_uri,
-        canonical_query=c_query,
-        payload_hash=p_hash,
-        canonical_request=c_request,
-        digest=dig,
+        method=method,
+        canonical_uri=uri,
+        canonical_query=query_string,
+        payload_hash=body_hash,
+        canonical_request=request,
+        digest=request_digest,
         jwt_header=dict(JWT_HEADER),
         jwt_payload=claims,
-        token=jwt,
+        token=signed,
         header_name=name,
         header_value=value,
     )

@@ -71,8 +71,22 @@ class Verification:
         return self.ok
 
 
-def _decode_json_segment(segment: str) -> Any:
+def decode_segment(segment: str) -> Any:
+    """One part of a compact JWT, base64url-decoded and read as JSON.
+
+    Raises ValueError (not base64url, not JSON), UnicodeDecodeError or RecursionError (JSON nested
+    deeper than Python reads).
+    """
     return json.loads(b64url_decode(segment).decode("utf-8"))
+
+
+def decode_payload(token: str) -> dict[str, Any] | None:
+    """The claims a server reads from `token` (its second part, decoded), or None when unreadable."""
+    try:
+        claims = decode_segment(token.split(".")[1])
+    except (IndexError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return claims if isinstance(claims, dict) else None
 
 
 def verify(
@@ -110,14 +124,14 @@ def verify(
     if len(parts) != 3:
         return Verification(Outcome.MALFORMED_TOKEN, f"a JWT has 3 dot-separated parts; this one has {len(parts)}")
     try:
-        jwt_header = _decode_json_segment(parts[0])
+        jwt_header = decode_segment(parts[0])
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         # RecursionError: deeply nested JSON ('[[[[...') that still fits in MAX_TOKEN_LENGTH.
         return Verification(Outcome.MALFORMED_TOKEN, f"header is not base64url JSON ({exc})")
     if not isinstance(jwt_header, dict):
         return Verification(Outcome.MALFORMED_TOKEN, "header is not a JSON object")
     try:
-        claims = _decode_json_segment(parts[1])
+        claims = decode_segment(parts[1])
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         return Verification(Outcome.MALFORMED_TOKEN, f"payload is not base64url JSON ({exc})", jwt_header)
     if not isinstance(claims, dict):

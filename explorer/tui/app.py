@@ -434,7 +434,7 @@ class ExplorerApp(App[None]):
         response = self.query_one(ResponsePanel)
         problem = None
         if stages.signature is None or stages.spec is None:
-            fields = [e.field for e in stages.canonical_errors + stages.jwt_errors] or ["inputs"]
+            fields = [e.field for e in stages.signed.canonical_errors + stages.signed.jwt_errors] or ["inputs"]
             problem = f"cannot send: fix {', '.join(fields)}"
         elif stages.base_url is None:
             problem = f"cannot send: {stages.target_error}"
@@ -479,7 +479,7 @@ class ExplorerApp(App[None]):
         text = self.copy_text(what)
         name = COPY_TARGETS.get(what, what)
         if text is None:
-            fields = [e.field for e in self.stages.canonical_errors + self.stages.jwt_errors]
+            fields = [e.field for e in self.stages.signed.canonical_errors + self.stages.signed.jwt_errors]
             why = f"fix {', '.join(fields)}" if fields else "check the target"
             self.notify(f"nothing to copy: the {name} cannot be made yet ({why})", severity="error")
             return

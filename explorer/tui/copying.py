@@ -21,9 +21,9 @@ def copy_text(stages: Stages, what: str) -> str | None:
     """The text a copy target stands for, or None when the stages cannot make it yet."""
     signature = stages.signature
     if what == "canonical":
-        return stages.canonical_request
+        return stages.signed.canonical_request
     if what == "digest":
-        return stages.digest
+        return stages.signed.digest
     if signature is None:
         return None
     if what == "token":

@@ -15,8 +15,10 @@ from rich.text import Text
 
 from explorer import signing
 from explorer.endpoints import ENVELOPE_CODES
+from explorer.exchange import Exchange
 from explorer.plurals import plural
 from explorer.tui import render
+from explorer.tui.keys import KeyStatus
 
 MAX_BODY_SHOWN = 20_000
 MAX_BODY_PARSED = 256 * 1024
@@ -82,7 +84,7 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
-def answer_line(exchange: Any) -> Text:
+def answer_line(exchange: Exchange) -> Text:
     """The answer first: the envelope's code, its meaning and the server's own message, on one line."""
     if exchange.status is None:
         return Text.assemble(("✗ ", render.ERROR), (f"{exchange.error_kind}: {exchange.error}", render.ERROR))
@@ -103,7 +105,7 @@ def answer_line(exchange: Any) -> Text:
     return text
 
 
-def summary(exchange: Any) -> Text:
+def summary(exchange: Exchange) -> Text:
     """One line on top: the envelope's code and the server's message, then the status and the time."""
     text = answer_line(exchange)
     if exchange.status is None:
@@ -128,7 +130,7 @@ def cancelled_view(method: str, url: str, after: float) -> RenderableType:
     return text
 
 
-def raw_view(exchange: Any) -> RenderableType:
+def raw_view(exchange: Exchange) -> RenderableType:
     """The request as sent (httpx's own headers included) and everything that came back."""
     wire = exchange.request
     parts: list[RenderableType] = [summary(exchange), Text("")]
@@ -219,7 +221,9 @@ def verdict_view(sandbox: dict[str, Any], ours: str | None) -> RenderableType:
     return Group(*parts)
 
 
-def decrypted_view(exchange: Any, key_status: Any, ours: str | None, minted: dict[str, Any] | None = None) -> Outcome:
+def decrypted_view(
+    exchange: Exchange, key_status: KeyStatus, ours: str | None, minted: dict[str, Any] | None = None
+) -> Outcome:
     """The answer line (code and the server's message), then userData decrypted, or why it could not be."""
     outcome = _decrypted(exchange, key_status, ours, minted)
     if exchange.status is None:
@@ -227,7 +231,9 @@ def decrypted_view(exchange: Any, key_status: Any, ours: str | None, minted: dic
     return Outcome(outcome.title, Group(answer_line(exchange), outcome.body), outcome.ok)
 
 
-def _decrypted(exchange: Any, key_status: Any, ours: str | None, minted: dict[str, Any] | None = None) -> Outcome:
+def _decrypted(
+    exchange: Exchange, key_status: KeyStatus, ours: str | None, minted: dict[str, Any] | None = None
+) -> Outcome:
     """userData decrypted with the private key, or why it could not be.
 
     `minted` is the sandbox's answer for the data token that was sent, when the explorer minted it:

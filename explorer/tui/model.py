@@ -7,9 +7,8 @@ in the stage it breaks, so the other stages still show what they can.
 
 from __future__ import annotations
 
-import base64
-import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -140,9 +139,15 @@ def relative_time(seconds: int) -> str:
     size = abs(seconds)
     if size < 1:
         return "now"
-    steps = ((60, "s", 1), (3600, "min", 60), (86400, "h", 3600), (86400 * 30, "d", 86400))
     # The last step has no upper bound: a pasted 400-digit ts is still a number of years.
-    steps += ((86400 * 365, "mo", 86400 * 30), (float("inf"), "y", 86400 * 365))
+    steps: tuple[tuple[float, str, int], ...] = (
+        (60, "s", 1),
+        (3600, "min", 60),
+        (86400, "h", 3600),
+        (86400 * 30, "d", 86400),
+        (86400 * 365, "mo", 86400 * 30),
+        (float("inf"), "y", 86400 * 365),
+    )
     _limit, unit, div = next(step for step in steps if size < step[0])
     amount = size // div
     return f"{amount} {unit} ago" if seconds > 0 else f"in {amount} {unit}"
@@ -179,8 +184,9 @@ def normalise_pem(text: str) -> str:
 
 @dataclass
 class Stages:
-    """Every stage of the current form, or the error that stops it."""
+    """The form's request and signing's StageResults for it, as signing made them."""
 
+    signed: signing.StageResults = field(default_factory=signing.StageResults)
     ts: int | None = None
     now: int = 0
     access_key_id: str = ""
@@ -191,14 +197,6 @@ class Stages:
     body_unfilled: list[str] = field(default_factory=list)  # placeholders left in the body
     body: bytes | None = None  # the body bytes hashed and sent (None when the body cannot be made)
     multipart: multipart.Multipart | None = None  # UploadFile's built body
-    method: str | None = None
-    canonical_uri: str | None = None
-    canonical_query: str | None = None
-    payload_hash: str | None = None
-    errors: dict[str, signing.SigningInputError] = field(default_factory=dict)
-    canonical_request: str | None = None
-    digest: str | None = None
-    signature: signing.Signature | None = None
     # The token's payload as a server decodes it (base64url JSON of the second part).
     decoded_payload: dict[str, object] | None = None
     secret_note: str | None = None
@@ -206,20 +204,13 @@ class Stages:
     base_url: str | None = None
     target_error: signing.SigningInputError | None = None
 
-    def error(self, *fields: str) -> signing.SigningInputError | None:
-        """The first error among these fields."""
-        for name in fields:
-            if name in self.errors:
-                return self.errors[name]
-        return None
+    @property
+    def signature(self) -> signing.Signature | None:
+        return self.signed.signature
 
     @property
-    def canonical_errors(self) -> list[signing.SigningInputError]:
-        return [self.errors[f] for f in ("method", "path", "query", "body") if f in self.errors]
-
-    @property
-    def jwt_errors(self) -> list[signing.SigningInputError]:
-        return [self.errors[f] for f in ("access key id", "secret key", "ts") if f in self.errors]
+    def errors(self) -> Mapping[str, signing.SigningInputError]:
+        return self.signed.errors
 
 
 def compute(
@@ -235,121 +226,77 @@ def compute(
     `ts` None means the ts field is read (and may be bad); `now` is the clock (for "3 y ago");
     `known` fills placeholders with what the sandbox handed out (see explorer.known_values).
     """
-    result = Stages(now=now, access_key_id=state.access_key_id)
     values = placeholder_values(state, known)
-    result.path = fill_placeholders(state.path, values)
-    result.unfilled = placeholders_in(result.path)
-    pairs, result.query_mode = parse_query_text(state.query, values)
-    result.query_pairs = pairs
-    result.unfilled += [name for _, value in pairs for name in placeholders_in(value)]
-
-    def attempt(name: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    path = fill_placeholders(state.path, values)
+    pairs, query_mode = parse_query_text(state.query, values)
+    result = Stages(
+        ts=ts,
+        now=now,
+        access_key_id=state.access_key_id,
+        path=path,
+        query_pairs=pairs,
+        query_mode=query_mode,
+        unfilled=placeholders_in(path) + [name for _, value in pairs for name in placeholders_in(value)],
+        secret_note=signing.secret_key_note(state.secret_key) if state.secret_key else None,
+    )
+    signing_ts: int | signing.SigningInputError
+    if ts is None:
         try:
-            return func(*args, **kwargs)
+            result.ts = signing_ts = parse_ts(state.ts)
         except signing.SigningInputError as exc:
-            result.errors[name] = signing.SigningInputError(name, exc.message)
-            return None
+            signing_ts = exc
+    else:
+        signing_ts = ts
 
     endpoint = BY_NAME.get(state.endpoint or "")
     content_type: str | None = None
+    body: bytes | signing.SigningInputError
     if endpoint is not None and endpoint.content_type == MULTIPART:
         # UploadFile: the body is built from the file; the body box only shows a summary of it.
         try:
             built = multipart.build(multipart.load_part(state.file))
         except signing.SigningInputError as exc:
-            result.errors["body"] = signing.SigningInputError("file", exc.message)
+            body = signing.SigningInputError("file", exc.message)
         else:
-            result.multipart, result.body, content_type = built, built.body, built.content_type
+            result.multipart, body, content_type = built, built.body, built.content_type
     else:
         is_json = state.body.lstrip()[:1] in ("{", "[")
         body_text = (fill_json_placeholders if is_json else fill_placeholders)(state.body, values)
         result.body_unfilled = placeholders_in(body_text)
-        result.body = attempt("body", signing.body_bytes, body_text)
-        if endpoint is not None and result.body:
-            content_type = endpoint.content_type
-
-    if ts is None:
-        ts = attempt("ts", parse_ts, state.ts)
-    result.ts = ts
-    if not state.access_key_id:
-        result.errors["access key id"] = signing.SigningInputError("access key id", "is empty")
-    if not state.secret_key:
-        result.errors["secret key"] = signing.SigningInputError("secret key", "is empty")
-    else:
-        result.secret_note = signing.secret_key_note(state.secret_key)
-
-    # The usual case: the whole pipeline once, through the same sign() the CLI and exports use.
-    refused: signing.SigningInputError | None = None
-    if not result.jwt_errors and ts is not None and result.body is not None:
         try:
-            spec = RequestSpec(
-                method=state.method,
-                path=result.path,
-                query=tuple(pairs),
-                body=result.body,
-                access_key_id=state.access_key_id,
-                secret_key=state.secret_key,
-                ts=ts,
-                content_type=content_type,
-            )
-            signature = spec.sign(rules)
+            body = signing.body_bytes(body_text)
         except signing.SigningInputError as exc:
-            refused = exc  # the stage by stage pass below names the field at fault
-        else:
-            result.spec, result.signature = spec, signature
-            result.method, result.canonical_uri = signature.method, signature.canonical_uri
-            result.canonical_query, result.payload_hash = signature.canonical_query, signature.payload_hash
-            result.canonical_request, result.digest = signature.canonical_request, signature.digest
+            body = signing.SigningInputError("body", exc.message)
+        if endpoint is not None and body:
+            content_type = endpoint.content_type
+    if isinstance(body, bytes):
+        result.body = body
 
-    if result.signature is None:
-        # Stage by stage, so each broken input is named in the stage it breaks and the others show.
-        result.method = attempt("method", signing.canonical_method, state.method)
-        result.canonical_uri = attempt(
-            "path",
-            signing.canonical_uri,
-            result.path,
-            remove_dots=rules.remove_dots,
-            encode_segments=rules.encode_segments,
-            upper_hex=rules.upper_hex,
-            trailing_slash=rules.trailing_slash,
+    result.signed = signed = signing.sign_stages(
+        method=state.method,
+        path=path,
+        query=pairs,
+        body=body,
+        access_key_id=state.access_key_id,
+        secret_key=state.secret_key,
+        ts=signing_ts,
+        rules=rules,
+    )
+    if signed.signature is not None:
+        assert isinstance(body, bytes) and isinstance(signing_ts, int)
+        result.spec = RequestSpec(
+            method=state.method,
+            path=path,
+            query=tuple(pairs),
+            body=body,
+            access_key_id=state.access_key_id,
+            secret_key=state.secret_key,
+            ts=signing_ts,
+            content_type=content_type,
         )
-        result.canonical_query = attempt(
-            "query",
-            signing.canonical_query,
-            pairs,
-            encode=rules.encode_query,
-            sort=rules.sort_query,
-            keep_empty_equals=rules.keep_empty_equals,
-            upper_hex=rules.upper_hex,
-        )
-        if result.body is not None:
-            result.payload_hash = attempt("body", signing.payload_hash, result.body)
-        if not result.canonical_errors:
-            assert result.method is not None and result.canonical_uri is not None
-            assert result.canonical_query is not None and result.payload_hash is not None
-            result.canonical_request = signing.canonical_request(
-                result.method, result.canonical_uri, result.canonical_query, result.payload_hash
-            )
-            result.digest = signing.digest(result.canonical_request)
-        if refused is not None and not result.canonical_errors:
-            # Every canonical stage passed on its own, yet sign() refused (e.g. the secret key).
-            result.errors[refused.field] = refused
-
+        result.decoded_payload = signing.decode_payload(signed.signature.token)
     try:
         result.base_url = check_base_url(state.target)
     except signing.SigningInputError as exc:
         result.target_error = exc
-
-    if result.signature is not None:
-        result.decoded_payload = decode_payload(result.signature.token)
     return result
-
-
-def decode_payload(token: str) -> dict[str, object] | None:
-    """The claims a server reads from `token`: its second part, base64url-decoded, as JSON."""
-    try:
-        segment = token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode("utf-8"))
-    except (IndexError, ValueError):  # binascii.Error and JSONDecodeError are ValueErrors
-        return None
-    return claims if isinstance(claims, dict) else None

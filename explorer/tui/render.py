@@ -121,10 +121,10 @@ def canonical_view(stages: Stages, previous: Stages | None = None) -> Renderable
     """The four canonical lines, labelled; with `previous`, the characters that changed are marked."""
     table = grid()
     rows = (
-        ("method", stages.method, "method", METHOD),
-        ("canonical URI", stages.canonical_uri, "path", URI),
-        ("canonical query", stages.canonical_query, "query", QUERY),
-        ("payload hash", stages.payload_hash, "body", HASH),
+        ("method", stages.signed.method, "method", METHOD),
+        ("canonical URI", stages.signed.canonical_uri, "path", URI),
+        ("canonical query", stages.signed.canonical_query, "query", QUERY),
+        ("payload hash", stages.signed.payload_hash, "body", HASH),
     )
     for index, (label, value, field_name, style) in enumerate(rows):
         error = stages.errors.get(field_name)
@@ -132,7 +132,7 @@ def canonical_view(stages: Stages, previous: Stages | None = None) -> Renderable
             table.add_row(label, error_text(error))
             continue
         cell = Text(value or "", style=style)
-        old = getattr(previous, _CANONICAL_ATTRS[index], None) if previous is not None else None
+        old = getattr(previous.signed, _CANONICAL_ATTRS[index]) if previous is not None else None
         span = changed_span(old, value or "") if old is not None else None
         if span is not None:
             cell.stylize(CHANGED, *span)
@@ -165,9 +165,9 @@ def unfilled_notes(stages: Stages) -> list[Text]:
 
 
 def digest_view(stages: Stages) -> RenderableType:
-    if stages.digest is None:
-        return _needs(stages.canonical_errors, "the canonical request")
-    return Text(stages.digest, style=DIGEST)
+    if stages.signed.digest is None:
+        return _needs(stages.signed.canonical_errors, "the canonical request")
+    return Text(stages.signed.digest, style=DIGEST)
 
 
 def _json_line(value: dict[str, Any]) -> str:
@@ -189,10 +189,10 @@ def jwt_view(stages: Stages) -> RenderableType:
     else:
         iss = signature.jwt_payload["iss"] if signature else stages.access_key_id
         table.add_row("payload iss", _value_or_error(iss, stages.errors.get("access key id"), JWT_PAYLOAD))
-        if stages.digest is not None:
-            table.add_row("        dig", Text(stages.digest, style=JWT_PAYLOAD))
+        if stages.signed.digest is not None:
+            table.add_row("        dig", Text(stages.signed.digest, style=JWT_PAYLOAD))
         else:
-            table.add_row("        dig", _needs(stages.canonical_errors, "the digest"))
+            table.add_row("        dig", _needs(stages.signed.canonical_errors, "the digest"))
         if stages.ts is not None:
             table.add_row("        ts", Text(describe_ts(stages.ts, stages.now), style=JWT_PAYLOAD))
         else:
@@ -206,7 +206,7 @@ def jwt_view(stages: Stages) -> RenderableType:
         if secret_error is not None:
             table.add_row("signature", error_text(secret_error))
         else:
-            table.add_row("signature", _needs(stages.canonical_errors + stages.jwt_errors, "every claim"))
+            table.add_row("signature", _needs(stages.signed.canonical_errors + stages.signed.jwt_errors, "every claim"))
     parts: list[RenderableType] = [table]
     if stages.secret_note:
         parts.append(Text(f"note: {stages.secret_note}", style=NOTE))
@@ -227,7 +227,7 @@ def token_text(token: str) -> Text:
 
 def header_view(stages: Stages) -> RenderableType:
     if stages.signature is None:
-        return _needs(stages.canonical_errors + stages.jwt_errors, "the token")
+        return _needs(stages.signed.canonical_errors + stages.signed.jwt_errors, "the token")
     text = Text(f"{stages.signature.header_name}: ", style="bold")
     text.append_text(token_text(stages.signature.token))
     return text

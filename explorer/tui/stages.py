@@ -94,7 +94,7 @@ class StageView(Static, can_focus=True):
         self.body: RenderableType = Text("")
         self.border_title = title
         self.border_subtitle = copy_hint
-        self._flash_timer = None
+        self._flash_timer: Timer | None = None
 
     def show(self, body: RenderableType, value: str, *, broken: bool, flash: bool) -> None:
         """Render a new value; flash the border when the value changed and `flash` is set."""
@@ -147,15 +147,17 @@ class StagesPanel(VerticalScroll):
         views = {view.stage: view for view in self.query(StageView)}
         views["canonical"].show(
             render.canonical_view(stages, previous),
-            stages.canonical_request or "",
-            broken=bool(stages.canonical_errors),
+            stages.signed.canonical_request or "",
+            broken=bool(stages.signed.canonical_errors),
             flash=flash,
         )
         if previous is not None:
             if self._unmark_timer is not None:
                 self._unmark_timer.stop()
             self._unmark_timer = self.set_timer(FLASH_SECONDS, lambda: self._unmark(stages))
-        views["digest"].show(render.digest_view(stages), stages.digest or "", broken=stages.digest is None, flash=flash)
+        views["digest"].show(
+            render.digest_view(stages), stages.signed.digest or "", broken=stages.signed.digest is None, flash=flash
+        )
         token = stages.signature.token if stages.signature else ""
         views["jwt"].show(render.jwt_view(stages), token, broken=not token, flash=flash)
         header = stages.signature.header_line if stages.signature else ""
