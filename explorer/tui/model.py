@@ -212,6 +212,43 @@ class Stages:
     def errors(self) -> Mapping[str, signing.SigningInputError]:
         return self.signed.errors
 
+    # Read through to signing's result (never copies of it), for the views that name a stage.
+    @property
+    def method(self) -> str | None:
+        return self.signed.method
+
+    @property
+    def canonical_uri(self) -> str | None:
+        return self.signed.canonical_uri
+
+    @property
+    def canonical_query(self) -> str | None:
+        return self.signed.canonical_query
+
+    @property
+    def payload_hash(self) -> str | None:
+        return self.signed.payload_hash
+
+    @property
+    def canonical_request(self) -> str | None:
+        return self.signed.canonical_request
+
+    @property
+    def digest(self) -> str | None:
+        return self.signed.digest
+
+    @property
+    def canonical_errors(self) -> list[signing.SigningInputError]:
+        return self.signed.canonical_errors
+
+    @property
+    def jwt_errors(self) -> list[signing.SigningInputError]:
+        return self.signed.jwt_errors
+
+    def error(self, *inputs: str) -> signing.SigningInputError | None:
+        """The first error among these inputs."""
+        return self.signed.error(*inputs)
+
 
 def compute(
     state: FormState,
