@@ -6,6 +6,7 @@ The programs themselves are built and run in test_export_toolchains.py.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -215,3 +216,21 @@ def test_java_program_never_holds_an_ascii_unicode_escape() -> None:
 
     text = program("java", export_request(_spec(path="/p/\\u000a/\\u0022/é", query=(("q", "\\u000d"),)), "http://h"))
     assert [m.group(0) for m in JAVA_UNICODE_ESCAPE.finditer(text) if int(m.group(1), 16) < 0x80] == []
+
+
+@pytest.mark.parametrize("language", ["python", "python-httpx"])
+def test_python_programs_are_lint_clean(language: str, tmp_path: Any) -> None:
+    # The code handed to users passes the checks this project holds itself to (ruff, 120 columns).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    for index, spec in enumerate([_spec(), _spec(method="POST", body='{"a":"é"}'.encode()), _spec(body=b"\xff")]):
+        path = tmp_path / f"prog{index}.py"
+        path.write_text(program(language, export_request(spec, "http://h")), encoding="ascii")
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run(
+        [str(ruff), "check", "--isolated", "--select", "E,F,W,I,B,UP", "--line-length", "120", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout

@@ -126,7 +126,9 @@ def body_literal(body: bytes, lang: str) -> str:
     text = body.decode("utf-8") if _is_text(body) else None
     b64 = base64.b64encode(body).decode("ascii")
     if lang == "python":
-        return f"{py_str(text)}.encode('utf-8')" if text is not None else f"base64.b64decode({py_str(b64)})"
+        if body.isascii():
+            return repr(body)  # a bytes literal; repr escapes every byte outside printable ASCII
+        return f"{py_str(text)}.encode()" if text is not None else f"base64.b64decode({py_str(b64)})"
     if lang == "node":
         return f"Buffer.from({js_str(text)}, 'utf8')" if text is not None else f"Buffer.from({js_str(b64)}, 'base64')"
     if lang == "go":

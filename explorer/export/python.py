@@ -21,12 +21,7 @@ _TEMPLATE = '''#!/usr/bin/env python3
 # MP_TS=<unix seconds> signs with that ts instead of the clock; MP_DRY_RUN=1 prints every stage
 # and sends nothing.
 
-import base64
-import hashlib
-import json
-import os
-import sys
-import time
+@@STDLIB@@
 from urllib.parse import unquote_to_bytes
 
 @@IMPORTS@@
@@ -96,7 +91,7 @@ def canonical_query(pairs: list[tuple[str, str]]) -> str:
     items = []
     for name, value in pairs:
         if ENCODE_QUERY:
-            items.append((percent_encode(name.encode("utf-8"), UPPER_HEX), percent_encode(value.encode("utf-8"), UPPER_HEX)))
+            items.append((percent_encode(name.encode(), UPPER_HEX), percent_encode(value.encode(), UPPER_HEX)))
         else:
             items.append((name, value))
     if SORT_QUERY:
@@ -236,16 +231,18 @@ def python_program(request: ExportRequest, *, client: str = "requests", filename
     if client == "requests":
         imports, jwt_func, send, pip = "import jwt  # PyJWT\nimport requests", _PYJWT, _SEND_REQUESTS, "requests PyJWT"
     elif client == "httpx":
-        imports, jwt_func, send, pip = "import hmac\n\nimport httpx", _HAND_JWT, _SEND_HTTPX, "httpx"
+        imports, jwt_func, send, pip = "import httpx", _HAND_JWT, _SEND_HTTPX, "httpx"
     else:
         raise ValueError(f"unknown Python client {client!r}")
     if request.user_data:
         pip += " cryptography"
+    stdlib = ["base64", "hashlib", "json", "os", "sys", "time"] + (["hmac"] if client == "httpx" else [])
     query = ", ".join(f"({py_str(n)}, {py_str(v)})" for n, v in request.query)
     values = {
         "TITLE": comment_safe(f"{request.method} {request.path}"),
         "PIP": pip,
         "FILE": filename,
+        "STDLIB": "\n".join(f"import {name}" for name in sorted(stdlib)),
         "IMPORTS": imports,
         "METHOD": py_str(request.method),
         "BASE_URL": py_str(request.base_url),
