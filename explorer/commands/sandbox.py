@@ -235,12 +235,6 @@ def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
 
     app = _user_app(args)
     _log_to_stderr(requests=not args.quiet)
-    if not is_loopback(args.host):
-        print(
-            f"warning: binding {args.host}: the sandbox is reachable from other machines; it is a test "
-            "server with a demo secret key. Use --host 127.0.0.1 unless you mean it.",
-            file=sys.stderr,
-        )
     try:
         handle = start_background(
             app=app,
@@ -256,6 +250,13 @@ def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
     except SandboxError as exc:
         print(f"mp-explorer sandbox: error: {exc}", file=sys.stderr)
         return 1
+    # Only once the address is bound: a host that does not resolve gets its error alone.
+    if not is_loopback(args.host):
+        print(
+            f"warning: binding {args.host}: the sandbox is reachable from other machines; it is a test "
+            "server with a demo secret key. Use --host 127.0.0.1 unless you mean it.",
+            file=sys.stderr,
+        )
 
     try:
         line = {

@@ -2,6 +2,7 @@
 
 - Two sandboxes started at the same moment on one fresh MP_EXPLORER_HOME, several rounds: both
   serve the same demo app, and userData from each decrypts with the private key each printed.
+- A host name that does not resolve is one line (no warning about other machines before it).
 - A key pair on disk that does not match, a damaged private or public key, and a data directory
   that cannot hold the demo app (a file, a place nothing can be created, /proc/self) each end the
   command with exit code 1 and one clear line naming the file and what to do; never a traceback.
@@ -69,10 +70,10 @@ def test_two_sandboxes_on_one_fresh_home_serve_one_matching_key_pair(tmp_path: P
     tally.count("sandbox home", "simultaneous starts", 2)
 
 
-def refused(env: dict[str, str], *words: str) -> str:
+def refused(env: dict[str, str], *words: str, args: tuple[str, ...] = ()) -> str:
     """Run `mp-explorer sandbox`; it must exit 1 at once with `words` on stderr and no traceback."""
     result = subprocess.run(
-        [console_command(), "sandbox", "--port", "0"], env=env, capture_output=True, text=True, timeout=60
+        [console_command(), "sandbox", "--port", "0", *args], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
     assert result.stdout == "", "a refused sandbox printed a JSON line"
@@ -148,4 +149,12 @@ def test_an_unusable_data_directory_gives_one_clear_line(tmp_path: Path, kind: s
         where = "/proc/self"
     line = refused(base_env(MP_EXPLORER_HOME=where), "cannot keep the demo app", where, "MP_EXPLORER_HOME")
     assert len(line) < 400
+    tally.count("sandbox home", "refused", 1)
+
+
+def test_a_host_that_does_not_resolve_gets_its_error_alone(tmp_path: Path) -> None:
+    """The warning about other machines used to come first, for a host that was never bound."""
+    env = base_env(MP_EXPLORER_HOME=str(tmp_path / "home"))
+    line = refused(env, "cannot resolve host", "no-such-host.invalid", args=("--host", "no-such-host.invalid"))
+    assert "other machines" not in line
     tally.count("sandbox home", "refused", 1)
