@@ -198,7 +198,9 @@ def _key_hex_decoded(secret_key: str) -> bytes | None:
 
 def _ts_milliseconds(claims: dict[str, Any], context: Context) -> str | None:
     ts = claims.get("ts")
-    if isinstance(ts, bool) or not isinstance(ts, int | float) or not math.isfinite(ts) or ts < 100_000_000_000:
+    if isinstance(ts, bool) or not isinstance(ts, int | float) or ts < 100_000_000_000:
+        return None
+    if isinstance(ts, float) and not math.isfinite(ts):
         return None
     seconds = int(ts) // 1000
     if abs(context.now - seconds) <= max(context.max_skew, 86_400):

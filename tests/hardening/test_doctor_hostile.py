@@ -30,6 +30,10 @@ CORPUS: dict[str, tuple[str, str]] = {
     "ts infinity": (f"curl {URL}", make_token("x", ts=float("inf"))),
     "ts NaN": (f"curl {URL}", make_token("x", ts=float("nan"))),
     "ts of 5000 digits": (f"curl {URL}", _header_token(b'{"iss":"a","dig":"d","ts":' + b"9" * 5000 + b"}")),
+    "ts of 4300 digits, dig a float": (
+        f"curl {URL}",
+        _header_token(b'{"iss":"a","dig":1e308,"ts":' + b"1" + b"0" * 4299 + b"}"),
+    ),
     "payload nested 5000 deep": (f"curl {URL}", _header_token(b"[" * 5000 + b"]" * 5000)),
     "dig with escapes and controls": (f"curl {URL}", make_token(dig="\x1b[31m\u202e\x07\n")),
     "iss with escapes": (f"curl {URL}", make_token("x", iss="\x1b]52;c;AAAA\x07")),
