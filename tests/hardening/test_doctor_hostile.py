@@ -98,3 +98,37 @@ def test_the_command_keeps_control_characters_off_the_terminal(name: str, tmp_pa
     assert b"Traceback" not in result.stderr
     for stream in (result.stdout, result.stderr):
         assert not RAW_CONTROL.search(stream.decode("utf-8", "replace").replace("\n", "")), stream[:300]
+
+
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**4299), max_value=10**4299)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=40)
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(st.sampled_from(["iss", "dig", "ts", "exp", "x"]), JSON_VALUES, max_size=5),
+    st.dictionaries(st.sampled_from(["alg", "typ", "crit"]), JSON_VALUES, max_size=3),
+    st.booleans(),
+)
+def test_any_claims_and_header_never_raise(claims: dict, header: dict, with_key: bool) -> None:
+    import json
+
+    token = ".".join(b64url(json.dumps(part).encode()) for part in (header, claims)) + "." + b64url(b"signature")
+    request = doctor.ImportedRequest("POST", "/mp-api/v1/apps/A/skus", "a=1", (), b"{}")
+    diagnosis = doctor.diagnose(
+        doctor.FoundToken(token, signing.HEADER_NAME), request, secret_key="k" if with_key else None,
+        access_key_id="A", now=NOW,
+    )  # fmt: skip
+    text = doctor.render_text(diagnosis)
+    assert not RAW_CONTROL.search(text.replace("\n", ""))
+    json.dumps(doctor.as_dict(diagnosis))
