@@ -93,3 +93,23 @@ async def test_garbage_and_control_characters_never_crash_and_show_escaped() -> 
         await pilot.press("ctrl+l")  # nothing to import: a warning, no crash
         await pilot.pause()
         assert app.result == []
+
+
+def test_the_sandbox_verdict_names_its_likely_mistakes_escaped() -> None:
+    from rich.console import Console
+
+    from explorer.tui.exchange_view import verdict_view
+
+    sandbox = {
+        "reason": "digest_mismatch",
+        "likely_mistakes": [
+            {"name": "trailing-slash-missing", "title": "trailing '/' missing", "fix": "append '/'"},
+            {"name": "x", "title": "evil \x1b[2J title", "fix": ""},
+            "not a dict",
+        ],
+    }
+    console = Console(width=120, record=True, force_terminal=False)
+    console.print(verdict_view(sandbox, None))
+    text = console.export_text()
+    assert "likely" in text and "trailing '/' missing; evil \\x1b[2J title" in text
+    assert "\x1b" not in text

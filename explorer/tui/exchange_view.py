@@ -210,6 +210,13 @@ def verdict_view(sandbox: dict[str, Any], ours: str | None) -> RenderableType:
             table.add_row(key, Text(str(sandbox[key])))
     if sandbox.get("skew") is not None or sandbox.get("ts_window") is not None:
         table.add_row("ts skew", Text(f"{sandbox.get('skew')} s (window ±{sandbox.get('ts_window')} s)"))
+    mistakes = sandbox.get("likely_mistakes")
+    named = [m for m in mistakes[:3] if isinstance(m, dict)] if isinstance(mistakes, list) else []
+    if named:
+        # The sandbox's doctor: the mistakes that reproduce the token, most likely first (titles only:
+        # the pane is narrow; the fixes are in the raw answer and in the doctor screen).
+        titles = "; ".join(str(m.get("title") or m.get("name")) for m in named)
+        table.add_row("likely", Text(visible(titles), style="bold"))
     for key, label in (("digest", "its digest"), ("received_dig", "token's dig")):
         if sandbox.get(key):
             table.add_row(label, Text(str(sandbox[key]), style=render.HASH))
