@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
 
+from explorer import environment
 from tests.hardening import tally
+
+if TYPE_CHECKING:
+    from explorer.sandbox.runner import SandboxHandle
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,6 +35,22 @@ def load_vectors() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def vectors() -> dict[str, Any]:
     return load_vectors()
+
+
+@pytest.fixture
+def explorer_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data directory of this test's own in MP_EXPLORER_HOME (the explorer makes its demo app there)."""
+    home = tmp_path / "home"
+    monkeypatch.setenv(environment.HOME, str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> SandboxHandle:
+    """The session's embedded sandbox (tests.sandbox_support.shared_sandbox); a module may override it."""
+    from tests.sandbox_support import shared_sandbox
+
+    return shared_sandbox()
 
 
 HARDENING_DIR = Path(__file__).parent / "hardening"

@@ -15,7 +15,7 @@ import pytest
 from explorer import client, signing
 from explorer.request import WireRequest
 from explorer.sandbox.runner import SandboxHandle, start_background
-from tests.sandbox_support import shared_home, shared_sandbox, spec, wire
+from tests.sandbox_support import shared_home, spec, wire
 
 SANDBOX_KEYS = {
     "reason",
@@ -28,11 +28,6 @@ SANDBOX_KEYS = {
     "ts_window",
     "likely_mistakes",
 }
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> SandboxHandle:
-    return shared_sandbox()
 
 
 def with_token(request: WireRequest, token: str | None) -> WireRequest:

@@ -13,12 +13,7 @@ import pytest
 
 from explorer import crypto
 from explorer.sandbox.runner import SandboxHandle
-from tests.sandbox_support import JPEG_BYTES, PNG_BYTES, call, multipart, multipart_type, shared_sandbox
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> SandboxHandle:
-    return shared_sandbox()
+from tests.sandbox_support import JPEG_BYTES, PNG_BYTES, call, multipart, multipart_type
 
 
 @pytest.fixture(scope="session")

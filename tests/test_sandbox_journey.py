@@ -17,12 +17,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from explorer.sandbox.runner import SandboxHandle
-from tests.sandbox_support import shared_sandbox
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> SandboxHandle:
-    return shared_sandbox()
 
 
 def sample_token(app_id: str, access_key_id: str, secret_key: str, data_token: str) -> str:

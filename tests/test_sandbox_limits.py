@@ -16,12 +16,7 @@ from explorer import client, crypto, signing
 from explorer.sandbox import state as state_module
 from explorer.sandbox.limits import MAX_BODY_BYTES
 from explorer.sandbox.runner import SandboxHandle, start_background
-from tests.sandbox_support import call, multipart_type, shared_home, shared_sandbox, spec, wire
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> SandboxHandle:
-    return shared_sandbox()
+from tests.sandbox_support import call, multipart_type, shared_home, spec, wire
 
 
 def raw_exchange(handle: SandboxHandle, head: bytes, body: bytes = b"") -> tuple[int, dict[str, str], dict]:
@@ -163,6 +158,7 @@ def test_state_is_bounded(sandbox: SandboxHandle, monkeypatch: pytest.MonkeyPatc
     assert exchange.code == "900201"  # evicted, so unknown
 
 
+@pytest.mark.slow
 async def test_200_concurrent_signed_requests(sandbox: SandboxHandle) -> None:
     private_key = crypto.load_private_key(sandbox.private_key_pem)
     users = httpx.get(f"{sandbox.base_url}/sandbox/v1/apps/{sandbox.app_id}/users").json()["users"][:3]
@@ -213,6 +209,7 @@ _json_bodies = st.builds(
 _content_types = st.sampled_from([None, "application/json", "multipart/form-data; boundary=x", "text/plain", "a/b;;;"])
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]),

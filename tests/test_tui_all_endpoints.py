@@ -18,10 +18,8 @@ from explorer.tui.app import ExplorerApp
 from explorer.tui.settings import Settings
 from tests.tui_support import pane_text, send_and_wait, stage
 
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MP_EXPLORER_HOME", str(tmp_path / "home"))
+# A data directory of its own for each test (the demo app and its keys are made there).
+pytestmark = pytest.mark.usefixtures("explorer_home")
 
 
 async def _ready(app: ExplorerApp, pilot: Any) -> None:

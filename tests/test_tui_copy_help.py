@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 from typing import Any
 
 import pyperclip
@@ -16,9 +15,8 @@ from tests.tui_support import SECRET, SIZE, app_for
 OSC52_PREFIX = "\x1b]52;c;"
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MP_EXPLORER_HOME", str(tmp_path / "home"))
+# A data directory of its own for each test (the demo app and its keys are made there).
+pytestmark = pytest.mark.usefixtures("explorer_home")
 
 
 def _raise(*args: Any) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,6 +67,7 @@ def test_compute_never_raises_on_any_form_text(values: dict, endpoint: str | Non
 FIELD_IDS = [*INPUT_FIELDS, "query", "body"]
 
 
+@pytest.mark.slow
 async def test_hostile_text_in_every_field_never_crashes_the_app() -> None:
     app = ExplorerApp(
         Settings(

@@ -25,10 +25,8 @@ from tests.tui_support import (
     stage,
 )
 
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MP_EXPLORER_HOME", str(tmp_path / "home"))
+# A data directory of its own for each test (the demo app and its keys are made there).
+pytestmark = pytest.mark.usefixtures("explorer_home")
 
 
 @pytest.fixture(scope="module")

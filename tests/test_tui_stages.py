@@ -9,10 +9,8 @@ import pytest
 
 from tests.tui_support import SIZE, TS, app_for, fill, stage
 
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MP_EXPLORER_HOME", str(tmp_path / "home"))
+# A data directory of its own for each test (the demo app and its keys are made there).
+pytestmark = pytest.mark.usefixtures("explorer_home")
 
 
 def vector_inputs(vector: dict[str, Any]) -> dict[str, str]:

@@ -22,15 +22,6 @@ PASS_VAR = "MP_CORPUS_PASSPHRASE"
 ENTRY_POINT = Path(sys.executable).with_name("mp-explorer")
 
 
-@pytest.fixture(scope="module")
-def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("cli-keys")
-    good, encrypted = folder / "key.pem", folder / "encrypted.pem"
-    good.write_text(corpus.rsa_pem())
-    encrypted.write_text(corpus.encrypted_pem())
-    return {"good": str(good), "encrypted": str(encrypted), "ciphertext": corpus.good_ciphertext()}
-
-
 def arguments(case: Case, folder: Path, keys: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """The command line (and environment) that hands this case's value to the CLI."""
     value = case.build()

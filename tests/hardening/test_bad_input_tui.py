@@ -77,15 +77,6 @@ def envelope_server() -> Iterator[EnvelopeServer]:
         yield server
 
 
-@pytest.fixture(scope="module")
-def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("keys")
-    good, encrypted = folder / "key.pem", folder / "encrypted.pem"
-    good.write_text(corpus.rsa_pem())
-    encrypted.write_text(corpus.encrypted_pem())
-    return {"good": str(good), "encrypted": str(encrypted), "folder": str(folder)}
-
-
 def _hint(app: ExplorerApp, hint_id: str) -> str:
     return str(app.query_one(f"#{hint_id}").render())
 
