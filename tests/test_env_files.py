@@ -236,3 +236,57 @@ def test_sandbox_process_serves_the_app_of_the_env_file(workdir: Path, public_ke
     assert (line["app_id"], line["access_key_id"], line["secret_key"]) == ("envapp", "envak", None)
     assert code == 0
     assert "s3cr3t" not in err
+
+
+# --- a request file in the mix: flag > request file > env file > environment ----------------
+
+
+def test_explorer_request_file_between_flags_and_env_files(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.workspace import request_file
+    from explorer.workspace.request_file import SavedRequest
+
+    monkeypatch.setenv("MP_APP_ID", "env-app")
+    (workdir / "mp-explorer.env").write_text("MP_SECRET_KEY=file-sk\nPROD_SK=prod-sk\nMP_BASE_URL=http://127.0.0.1:7\n")
+    request_file.save(
+        SavedRequest(
+            endpoint="ListSKUs",
+            method="GET",
+            path="/mp-api/v1/apps/{appId}/skus",
+            query="page=1\nlimit=5",
+            target="sandbox",
+            timeout="3",
+            ts=1700000000,
+            access_key_id="req-ak",
+            secret_key_ref="${PROD_SK}",
+            file="",
+        ),
+        workdir / "list.request.toml",
+    )
+    opened = settings("--request", "list.request.toml")
+    assert (opened.endpoint, opened.query, opened.timeout, opened.ts) == (
+        "ListSKUs",
+        "page=1\nlimit=5",
+        3.0,
+        1700000000,
+    )
+    assert (opened.access_key_id, opened.app_id) == ("req-ak", "env-app")  # file, then the environment
+    assert opened.secret_key == "prod-sk"  # the file's reference, resolved from the env file
+    assert (opened.start_sandbox, opened.base_url) == (True, None)  # the file's target beats MP_BASE_URL
+    assert opened.opened_request is not None and opened.opened_request.secret_key_ref == "${PROD_SK}"
+    flagged = settings("--request", "list.request.toml", "--timeout", "9", "--secret-key", "flag-sk", "--ts", "5")
+    assert (flagged.timeout, flagged.secret_key, flagged.ts) == (9.0, "flag-sk", 5)
+    assert settings().history is not None and settings("--no-history").history is None
+
+
+def test_explorer_bad_request_files_are_usage_errors(workdir: Path) -> None:
+    from explorer.commands.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"--request: nope\.toml: cannot read it"):
+        settings("--request", "nope.toml")
+    (workdir / "bad.request.toml").write_text("format = 1\nsecret_key = 'plain-secret'\n")
+    with pytest.raises(UsageError, match="must be a") as raised:
+        settings("--request", "bad.request.toml")
+    assert "plain-secret" not in str(raised.value)
+    (workdir / "bin.request.toml").write_text("format = 1\nbody_base64 = '/w=='\n")
+    with pytest.raises(UsageError, match="not UTF-8 text"):
+        settings("--request", "bin.request.toml")

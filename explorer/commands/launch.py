@@ -86,11 +86,15 @@ def parser() -> argparse.ArgumentParser:
     target.add_argument(
         "--timeout",
         type=_positive_seconds,
-        default=10.0,
         metavar="S",
         help="seconds a send may take in all, connect to last byte (default 10)",
     )
     request = p.add_argument_group("request")
+    request.add_argument(
+        "--request",
+        metavar="FILE",
+        help="open a saved request file (*.request.toml); the flags below win over what it holds",
+    )
     request.add_argument("--endpoint", metavar="NAME", help="one of the eleven endpoints (default GetUserOpenId)")
     request.add_argument("--method", help="HTTP method, overriding the endpoint's")
     request.add_argument("--path", help="request path; {appId} is filled from the app id")
@@ -122,6 +126,11 @@ def parser() -> argparse.ArgumentParser:
         "--ts", type=int, metavar="N", help="pin the timestamp (Unix seconds); default follows the clock"
     )
     add_env_flag(p)
+    p.add_argument(
+        "--no-history",
+        action="store_true",
+        help="do not record sends (default: every send goes to history.sqlite3 in the data directory)",
+    )
     p.set_defaults(handler=run)
     return p
 
@@ -139,46 +148,114 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     def pick(flag_value: str | None, name: str) -> str | None:
         return flag_value if flag_value is not None else env.get(name)
 
+    saved = _request_file(args)
+    lookup = env.get
+
+    def from_file(flag_value: Any, saved_value: Any) -> Any:
+        # A flag wins over the request file; the file over the env files and the environment.
+        return flag_value if flag_value is not None else saved_value
+
     secret_key = pick(args.secret_key, environment.SECRET_KEY)
+    passphrase = env.get(environment.PRIVATE_KEY_PASSPHRASE)
+    if saved is not None:
+        from explorer.workspace.request_file import resolve
+
+        if args.secret_key is None and saved.secret_key_ref:
+            secret_key = resolve(saved.secret_key_ref, lookup)[0] or secret_key
+        if saved.passphrase_ref:
+            passphrase = resolve(saved.passphrase_ref, lookup)[0] or passphrase
     if args.secret_key_file:
         # The same reader as `sign`: bounded (a device never hangs it), UTF-8 checked, one newline cut.
         from explorer.commands._inputs import read_secret_file
 
         secret_key = read_secret_file(str(Path(args.secret_key_file).expanduser()), "--secret-key-file")
-    endpoint = "GetUserOpenId"
+    endpoint: str | None = "GetUserOpenId"
     if args.endpoint:
         try:
             endpoint = find(args.endpoint).name
         except KeyError as exc:
             raise UsageError(f"--endpoint: {exc.args[0]}") from None
-    base_url = pick(args.base_url, environment.BASE_URL) or None
+    elif saved is not None:
+        endpoint = saved.endpoint
+    saved_target = saved.target if saved is not None and saved.target != "sandbox" else None
+    if args.base_url is None and saved is not None:
+        base_url = saved_target  # the file says where it goes: the embedded sandbox (None) or a URL
+    else:
+        base_url = pick(args.base_url, environment.BASE_URL) or None
     if base_url:
         from explorer import signing
         from explorer.request import check_base_url
 
-        where = "--base-url" if args.base_url else f"{environment.BASE_URL} ({env.source(environment.BASE_URL)})"
+        if args.base_url:
+            where = "--base-url"
+        elif saved_target:
+            where = f"--request {args.request}: target"
+        else:
+            where = f"{environment.BASE_URL} ({env.source(environment.BASE_URL)})"
         try:
             check_base_url(base_url)
         except signing.SigningInputError as exc:
             raise UsageError(f"{where}: {exc.message}") from None
-    private_key = pick(args.private_key, environment.PRIVATE_KEY_PATH)
+    private_key = from_file(args.private_key, saved.private_key if saved and saved.private_key else None)
+    private_key = private_key if private_key is not None else env.get(environment.PRIVATE_KEY_PATH)
+    timeout = args.timeout
+    if timeout is None and saved is not None:
+        try:
+            timeout = _positive_seconds(saved.timeout)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"--request {args.request}: timeout: {exc}") from None
+    history = None
+    if not args.no_history:
+        from explorer.workspace.history import History
+
+        history = History()
     return Settings(
         base_url=base_url,
         start_sandbox=not base_url,
         endpoint=endpoint,
-        method=args.method,
-        path=args.path,
-        query="\n".join(args.query) if args.query else None,
-        body=args.body,
-        app_id=pick(args.app_id, environment.APP_ID),
-        access_key_id=pick(args.access_key_id, environment.ACCESS_KEY_ID),
+        method=from_file(args.method, saved.method if saved else None),
+        path=from_file(args.path, saved.path if saved else None),
+        query="\n".join(args.query) if args.query else (saved.query if saved else None),
+        body=from_file(args.body, _saved_body(saved, args.request)),
+        app_id=pick(from_file(args.app_id, saved.app_id or None if saved else None), environment.APP_ID),
+        access_key_id=pick(
+            from_file(args.access_key_id, saved.access_key_id or None if saved else None), environment.ACCESS_KEY_ID
+        ),
         secret_key=secret_key,
         private_key=str(Path(private_key).expanduser()) if private_key else None,
-        passphrase=env.get(environment.PRIVATE_KEY_PASSPHRASE),
+        passphrase=passphrase,
         data_token=args.data_token,
-        ts=args.ts,
-        timeout=args.timeout,
+        ts=from_file(args.ts, saved.ts if saved else None),
+        timeout=timeout if timeout is not None else 10.0,
+        file=saved.file if saved and saved.file else None,
+        history=history,
+        opened_request=saved,
+        opened_request_path=str(Path(args.request).expanduser()) if saved is not None else None,
     )
+
+
+def _request_file(args: argparse.Namespace) -> Any:
+    """The SavedRequest of --request FILE, or None; UsageError naming the file and key when unusable."""
+    if not args.request:
+        return None
+    from explorer.commands.errors import UsageError
+    from explorer.workspace.request_file import RequestFileError, load
+
+    try:
+        return load(Path(args.request))
+    except RequestFileError as exc:
+        raise UsageError(f"--request: {exc}") from None
+
+
+def _saved_body(saved: Any, shown: str | None) -> str | None:
+    if saved is None:
+        return None
+    text = saved.body_text
+    if text is None:
+        from explorer.commands.errors import UsageError
+
+        raise UsageError(f"--request {shown}: the body is not UTF-8 text, and the explorer's body field holds text")
+    return str(text)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -42,6 +42,12 @@ class Settings:
     rules: signing.Rules = signing.SPEC_RULES
     masked: bool = True
     preload_client: bool = True
+    file: str | None = None  # UploadFile's file (a path)
+    # Where sends are recorded (an explorer.workspace.history.History), or None to record nothing.
+    history: Any = None
+    # The request file the explorer opened with (a SavedRequest) and its path: saving reuses both.
+    opened_request: Any = None
+    opened_request_path: str | None = None
 
     @property
     def sandbox_mode(self) -> bool:
