@@ -231,6 +231,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
         history=history,
         opened_request=saved,
         opened_request_path=str(Path(args.request).expanduser()) if saved is not None else None,
+        env_lookup=env.get,
     )
 
 

@@ -34,6 +34,7 @@ from explorer.tui.response import Pane, ResponsePanel
 from explorer.tui.settings import Settings
 from explorer.tui.stages import StagesPanel, StageView
 from explorer.tui.ts_age import pinned_hint
+from explorer.tui.workspace_actions import WorkspaceActions
 
 
 class ExplorerApp(App[None]):
@@ -64,6 +65,9 @@ class ExplorerApp(App[None]):
         ),
         Binding("ctrl+g", "toggle_pin", "pin ts", priority=True, id="explorer.pin_ts"),
         Binding("ctrl+r", "toggle_reveal", "reveal", priority=True, id="explorer.reveal"),
+        Binding("f8", "save_request", "save", show=False, id="explorer.save_request"),
+        Binding("f9", "open_request", "open", show=False, id="explorer.open_request"),
+        Binding("f10", "history", "history", show=False, id="explorer.history"),
         # Priority, so focus moves when the key arrives: Textual routes each key to the widget focused
         # at that moment, and a non-priority tab moved focus only after the keys queued behind it
         # had gone to the old field ("tab" then "POST" in one terminal read typed into the old one).
@@ -94,6 +98,7 @@ class ExplorerApp(App[None]):
         self._form_ready = False
         self.last_copy: tuple[str, str] | None = None  # (what, text) of the last copy
         self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
+        self.workspace = WorkspaceActions(self)  # request files and the send history
 
     def _fatal_error(self) -> None:
         # Textual's crash report shows every frame's locals, which would print the secret key to
@@ -152,6 +157,7 @@ class ExplorerApp(App[None]):
             "passphrase": s.passphrase,
             "data-token": s.data_token,
             "timeout": f"{s.timeout:g}",
+            "file": s.file,
             "ts": str(s.ts if s.ts is not None else s.clock()),
         }
         if s.endpoint:
@@ -448,7 +454,8 @@ class ExplorerApp(App[None]):
             return
         assert stages.spec is not None and stages.signature is not None and stages.base_url is not None
         wire = wire_request(stages.spec, stages.signature, stages.base_url)
-        sent_endpoint = self.form.state().endpoint
+        sent_state = self.form.state()
+        sent_endpoint = sent_state.endpoint
         response.raw.show(exchange_view.sending_view(wire.method, wire.url, timeout), title="raw · sending")
         response.decrypted.show(Text("waiting for the response…", style="dim"), title="decrypted")
         from explorer import client
@@ -457,6 +464,7 @@ class ExplorerApp(App[None]):
         exchange = await client.send_async(wire, timeout=timeout)
         self.send_in_flight = None
         self.last_exchange = exchange
+        self.workspace.record(exchange, endpoint=sent_endpoint, state=sent_state, ts=stages.ts)
         learnt = self.known.learn_exchange(sent_endpoint, wire.body, exchange.code, exchange.data)
         if learnt:
             self.recompute(flash=False)
@@ -560,6 +568,15 @@ class ExplorerApp(App[None]):
                 path = "."
         return super().deliver_screenshot(filename, path, time_format)
 
+    def action_save_request(self) -> None:
+        self.workspace.save()
+
+    def action_open_request(self) -> None:
+        self.workspace.open_picker()
+
+    def action_history(self) -> None:
+        self.workspace.show_history()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Send request", "Sign now and send (ctrl+s)", self.action_send)
@@ -584,6 +601,14 @@ class ExplorerApp(App[None]):
                 lambda s=scope: self.action_mint_token(s),
             )
         yield SystemCommand("Pin or follow ts", "Pin the timestamp, or let it follow the clock", self.action_toggle_pin)
+        yield SystemCommand(
+            "Save request to a file", "The form as a request file, secrets as references (f8)", self.action_save_request
+        )
+        yield SystemCommand("Open request file", "Pick a saved request from a folder (f9)", self.action_open_request)
+        yield SystemCommand(
+            "History", "Every send, newest first; load one back into the form (f10)", self.action_history
+        )
+        yield SystemCommand("Clear history", "Delete every recorded send", self.workspace.clear_history)
         yield SystemCommand(
             "Reveal or mask secrets", "Show or hide the secret and private keys", self.action_toggle_reveal
         )

@@ -82,6 +82,7 @@ class HistoryScreen(Screen[HistoryEntry | None]):
     }
     """
 
+    AUTO_FOCUS = "#history-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "back", id="history.close"),
         Binding("enter", "load", "load into form", priority=True, id="history.load"),

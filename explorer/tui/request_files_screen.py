@@ -56,6 +56,8 @@ class SaveRequestScreen(ModalScreen[Path | None]):
     """Ask where to save `request`; write it on enter (errors shown in place, nothing lost)."""
 
     DEFAULT_CSS = _CSS.format(name="SaveRequestScreen")
+    # The explorer's own AUTO_FOCUS names a form field, which is not on this screen.
+    AUTO_FOCUS = "#save-path"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel", id="save_request.cancel")]
 
     def __init__(self, request: SavedRequest, default_path: Path, notes: tuple[str, ...] = ()) -> None:
@@ -99,6 +101,7 @@ class OpenRequestScreen(ModalScreen[Path | None]):
     """Pick a request file from a folder; the folder input reloads the list on enter."""
 
     DEFAULT_CSS = _CSS.format(name="OpenRequestScreen")
+    AUTO_FOCUS = "#open-list"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel", id="open_request.cancel")]
 
     def __init__(self, folder: Path) -> None:

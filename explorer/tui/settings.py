@@ -48,6 +48,8 @@ class Settings:
     # The request file the explorer opened with (a SavedRequest) and its path: saving reuses both.
     opened_request: Any = None
     opened_request_path: str | None = None
+    # Looks up ${VARIABLE} references of request files (env files, then the environment).
+    env_lookup: Callable[[str], str | None] | None = field(default=None, repr=False)
 
     @property
     def sandbox_mode(self) -> bool:
