@@ -142,3 +142,12 @@ def test_the_folder_listing_and_default_names(tmp_path: Path) -> None:
     assert rf.request_files(tmp_path / "nope") == []
     assert rf.default_name(PUSH) == "sendpushmessage.request.toml"
     assert rf.default_name(SavedRequest(endpoint=None, method="")) == "request.request.toml"
+
+
+def test_the_readme_example_is_what_the_writer_writes() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml\n# mp-explorer request") + len("```toml\n")
+    shown = readme[start : readme.index("```", start)]
+    parsed = rf.parse(shown)
+    assert rf.render(parsed) == shown
+    assert parsed.secret_key_ref == "${MP_SECRET_KEY}" and parsed.target == "sandbox"
