@@ -22,7 +22,8 @@ def copy_system(text: str) -> bool:
         return False
     try:
         pyperclip.copy(text)
-        return pyperclip.paste() == text
+        pasted: str = pyperclip.paste()
+        return pasted == text
     except Exception:  # PyperclipException, or a helper program that crashed
         return False
 

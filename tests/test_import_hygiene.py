@@ -42,6 +42,7 @@ print(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))
         "explorer.exchange",
         "explorer.crypto",
         "explorer.endpoints",
+        "explorer.environment",
         "explorer.request",
         "explorer.export",
         "explorer.doctor",

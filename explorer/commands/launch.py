@@ -13,6 +13,7 @@ from typing import Any
 
 from explorer import environment
 from explorer.commands.env_flags import add_env_flag
+from explorer.endpoints import DEFAULT_BASE_URL
 
 EPILOG = f"""\
 examples:
@@ -23,7 +24,7 @@ examples:
       --access-key-id testAccessKey --secret-key-file sk.txt
       the stages show the spec's get-open-data vector byte for byte (sent to the
       sandbox, it is refused: unknown key, old ts; the response says which)
-  mp-explorer --base-url https://dip-cb.binanceapi.com --endpoint ListSKUs \\
+  mp-explorer --base-url {DEFAULT_BASE_URL} --endpoint ListSKUs \\
       --app-id APP --private-key ~/keys/mp.pem
       a real target (no sandbox); {environment.ACCESS_KEY_ID} and {environment.SECRET_KEY} fill the keys
   mp-explorer --endpoint SendPushMessage --body '{{"pushToken":"pt_1"}}'
@@ -81,7 +82,7 @@ def parser() -> argparse.ArgumentParser:
     target.add_argument(
         "--base-url",
         metavar="URL",
-        help="a real target such as https://dip-cb.binanceapi.com (default: start the embedded sandbox)",
+        help=f"a real target such as {DEFAULT_BASE_URL} (default: start the embedded sandbox)",
     )
     target.add_argument(
         "--timeout",

@@ -14,6 +14,7 @@ from explorer import environment, signing
 from explorer.commands import _inputs, request_flags
 from explorer.commands.errors import EXIT_OK, UsageError
 from explorer.commands.stage_text import compact_json, render_canonical_request, utc_text
+from explorer.endpoints import DEFAULT_BASE_URL
 from explorer.request import wire_request
 
 __all__ = ["CODE_LANGUAGES", "SIGN_EPILOG", "register", "render_canonical_request", "render_signature", "run_sign"]
@@ -26,7 +27,7 @@ SIGN_EPILOG = f"""\
 examples:
   mp-explorer sign --path /mp-api/v1/apps/APPID/user-open-data --query openData=abc123 \\
       --access-key-id testAccessKey --secret-key-file sk.txt --ts 1700000000
-  mp-explorer sign --url 'https://dip-cb.binanceapi.com/mp-api/v1/apps/APPID/skus?page=1&limit=20' --json
+  mp-explorer sign --url '{DEFAULT_BASE_URL}/mp-api/v1/apps/APPID/skus?page=1&limit=20' --json
   mp-explorer sign --method POST --path /mp-api/v1/apps/APPID/message/send --body-file body.json --curl
   mp-explorer sign --path /mp-api/v1/apps/APPID/user-open-data --query openData=TOKEN --code node > mp_request.js
 

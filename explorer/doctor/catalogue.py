@@ -25,6 +25,7 @@ from typing import Any, Literal
 from explorer import signing
 from explorer.doctor.importing import FoundToken, ImportedRequest
 from explorer.doctor.recipe import Recipe
+from explorer.endpoints import DEFAULT_BASE_URL
 
 Stage = Literal["header", "signature", "claims", "dig"]
 
@@ -91,7 +92,7 @@ def _body_newline(recipe: Recipe, context: Context) -> Recipe | None:
 
 
 def _host(context: Context) -> str:
-    base = context.request.base_url or "https://dip-cb.binanceapi.com"
+    base = context.request.base_url or DEFAULT_BASE_URL
     return base.split("://", 1)[-1]
 
 

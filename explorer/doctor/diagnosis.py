@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from explorer import signing
+from explorer import environment, signing
 from explorer.doctor.catalogue import Context, Mistake, mistakes
 from explorer.doctor.diff import DiffLine, line_diff
 from explorer.doctor.importing import FoundToken, ImportedRequest
@@ -206,8 +206,8 @@ def diagnose(
     # 4. signature
     signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
     if secret_key is None:
-        checks.append(Check("signature", "unchecked", "cannot be checked without the secret key",
-                            "give the secret key (--secret-key-file or MP_SECRET_KEY) to check it"))  # fmt: skip
+        fix = f"give the secret key (--secret-key-file or {environment.SECRET_KEY}) to check it"
+        checks.append(Check("signature", "unchecked", "cannot be checked without the secret key", fix))
     elif not alg_ok:
         checks.append(Check("signature", "unchecked", "not checked: the algorithm is not HS256"))
     else:

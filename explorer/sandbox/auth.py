@@ -117,14 +117,17 @@ def authenticate(
     its Verification already). `headers`, all the request's headers, let a token sent under
     another name (Authorization: Bearer) be found and named.
     """
-    seen = dict(
-        access_key_id=access_key_id, secret_key=secret_key, method=method, raw_path=raw_path,
-        raw_query=raw_query, body=body, ts_window=ts_window, now=now,
-    )  # fmt: skip
+
+    def mistakes_for(found: doctor.FoundToken) -> list[dict[str, str]]:
+        return likely_mistakes(
+            found, access_key_id=access_key_id, secret_key=secret_key, method=method, raw_path=raw_path,
+            raw_query=raw_query, body=body, ts_window=ts_window, now=now,
+        )  # fmt: skip
+
     if token is None:
         canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
         elsewhere = doctor.token_from_headers(tuple(headers))
-        mistakes = likely_mistakes(elsewhere, **seen) if elsewhere is not None else []  # type: ignore[arg-type]
+        mistakes = mistakes_for(elsewhere) if elsewhere is not None else []
         raise ApiError(
             env.AUTH_FAILED,
             "JWT authentication failed: missing header",
@@ -159,7 +162,7 @@ def authenticate(
     if result.ok:
         return result
     canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
-    mistakes = likely_mistakes(doctor.FoundToken(token, signing.HEADER_NAME), **seen)  # type: ignore[arg-type]
+    mistakes = mistakes_for(doctor.FoundToken(token, signing.HEADER_NAME))
     claims = result.jwt_payload or {}
     skew = result.skew
     ts = claims.get("ts")

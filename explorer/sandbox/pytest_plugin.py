@@ -62,7 +62,9 @@ class MpSandbox:
         with state.lock:
             return [user.as_dict() for user in state.require_app(self.app_id).users.values()]
 
-    def mint_data_token(self, scope: str = "openid", open_id: str | None = None, *, ttl: float | None = None) -> dict:
+    def mint_data_token(
+        self, scope: str = "openid", open_id: str | None = None, *, ttl: float | None = None
+    ) -> dict[str, Any]:
         """A data token for GetUserOpenId: {"dataToken", "openId", "scope", "expiresAt"}.
 
         scope is openid, phone or email; open_id picks the user (default: the first demo user);
@@ -70,7 +72,7 @@ class MpSandbox:
         """
         return self.handle.mint_data_token(scope, open_id, ttl=ttl)
 
-    def mint_push_token(self, open_id: str | None = None, *, ttl: float | None = None) -> dict:
+    def mint_push_token(self, open_id: str | None = None, *, ttl: float | None = None) -> dict[str, Any]:
         """A single-use push token for SendPushMessage: {"pushToken", "openId", "expiresAt"}."""
         return self.handle.mint_push_token(open_id, ttl=ttl)
 

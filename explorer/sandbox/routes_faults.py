@@ -21,7 +21,8 @@ MAX_SPEC_BYTES = 4096
 
 
 def _faults(request: Request) -> Faults:
-    return request.app.state.faults
+    faults: Faults = request.app.state.faults
+    return faults
 
 
 async def list_faults(request: Request) -> Response:

@@ -32,7 +32,8 @@ async def _optional_json(request: Request) -> dict[str, Any]:
 
 
 def _state(request: Request) -> SandboxState:
-    return request.app.state.sandbox
+    state: SandboxState = request.app.state.sandbox
+    return state
 
 
 def _answer(value: dict[str, Any]) -> Response:

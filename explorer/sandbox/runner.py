@@ -106,11 +106,13 @@ class SandboxHandle:
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def mint_data_token(self, scope: str = "openid", open_id: str | None = None, *, ttl: float | None = None) -> dict:
+    def mint_data_token(
+        self, scope: str = "openid", open_id: str | None = None, *, ttl: float | None = None
+    ) -> dict[str, Any]:
         """Same as POST /sandbox/v1/apps/{appId}/data-tokens: {"dataToken", "openId", "scope", "expiresAt"}."""
         return self.state.mint_data_token(self.app_id, scope, open_id, ttl=ttl)
 
-    def mint_push_token(self, open_id: str | None = None, *, ttl: float | None = None) -> dict:
+    def mint_push_token(self, open_id: str | None = None, *, ttl: float | None = None) -> dict[str, Any]:
         """Same as POST /sandbox/v1/apps/{appId}/push-tokens: {"pushToken", "openId", "expiresAt"}."""
         return self.state.mint_push_token(self.app_id, open_id, ttl=ttl)
 
@@ -215,9 +217,7 @@ def start_background(
     state.add_app(app)
     sock = bind_socket(host, port)
     faults = Faults()
-    server = uvicorn.Server(
-        server_config(build_app(state, faults), head_timeout=head_timeout, keep_alive=keep_alive)
-    )
+    server = uvicorn.Server(server_config(build_app(state, faults), head_timeout=head_timeout, keep_alive=keep_alive))
     faults.close_connection = _connection_closer(server)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mp-explorer-sandbox", daemon=True)
     thread.start()
