@@ -203,7 +203,7 @@ def test_a_client_sending_whole_requests_in_time_keeps_its_connection(handle: Sa
         for _ in range(5):
             sock.sendall(HEALTH)
             assert b" 200 " in read_answer(sock).split(b"\r\n", 1)[0]
-            time.sleep(min(HEAD_TIMEOUT, KEEP_ALIVE) * 0.5)
+            time.sleep(min(HEAD_TIMEOUT, KEEP_ALIVE) * 0.25)  # well inside both deadlines, even on a busy machine
         assert not closed_by_server(sock)
     finally:
         sock.close()
