@@ -22,3 +22,8 @@ BASE_URL = "MP_BASE_URL"
 PUBLIC_KEY_PATH = "MP_PUBLIC_KEY_PATH"
 # The environment file read from the working directory when present.
 ENV_FILE = "mp-explorer.env"
+
+# Read only by the programs `sign --code` and the code view generate (the other names above too):
+# sign with this ts instead of the clock; print every stage instead of sending.
+PROGRAM_TS = "MP_TS"
+PROGRAM_DRY_RUN = "MP_DRY_RUN"
