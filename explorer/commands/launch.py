@@ -9,11 +9,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from explorer import environment
 from explorer.commands.env_flags import add_env_flag
 from explorer.endpoints import DEFAULT_BASE_URL
+
+if TYPE_CHECKING:  # Textual and the workspace load only when the explorer starts
+    from explorer.tui.settings import Settings
+    from explorer.workspace.request_file import SavedRequest
+
+T = TypeVar("T")
 
 EPILOG = f"""\
 examples:
@@ -136,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def settings_from_args(args: argparse.Namespace) -> Any:
+def settings_from_args(args: argparse.Namespace) -> Settings:
     """Build explorer.tui.settings.Settings from parsed flags (raises UsageError on bad values)."""
     from explorer.commands.env_flags import environment_of
     from explorer.commands.errors import UsageError
@@ -152,7 +158,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     saved = _request_file(args)
     lookup = env.get
 
-    def from_file(flag_value: Any, saved_value: Any) -> Any:
+    def from_file(flag_value: T | None, saved_value: T | None) -> T | None:
         # A flag wins over the request file; the file over the env files and the environment.
         return flag_value if flag_value is not None else saved_value
 
@@ -236,7 +242,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     )
 
 
-def _request_file(args: argparse.Namespace) -> Any:
+def _request_file(args: argparse.Namespace) -> SavedRequest | None:
     """The SavedRequest of --request FILE, or None; UsageError naming the file and key when unusable."""
     if not args.request:
         return None
@@ -249,7 +255,7 @@ def _request_file(args: argparse.Namespace) -> Any:
         raise UsageError(f"--request: {exc}") from None
 
 
-def _saved_body(saved: Any, shown: str | None) -> str | None:
+def _saved_body(saved: SavedRequest | None, shown: str | None) -> str | None:
     if saved is None:
         return None
     text = saved.body_text

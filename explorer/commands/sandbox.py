@@ -13,10 +13,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explorer import environment
 from explorer.commands.env_flags import add_env_flag, environment_of
+
+if TYPE_CHECKING:  # the sandbox (Starlette, uvicorn) loads only when the command runs
+    from explorer.sandbox.config import SandboxAppConfig
+    from explorer.sandbox.runner import SandboxHandle
 
 DEFAULT_PORT = 8787
 APP_FLAGS = ("app_id", "access_key_id", "secret_key", "public_key")
@@ -154,7 +158,7 @@ def _app_values(args: argparse.Namespace) -> dict[str, Any] | None:
     return values
 
 
-def _user_app(args: argparse.Namespace) -> Any:
+def _user_app(args: argparse.Namespace) -> SandboxAppConfig | None:
     from explorer.commands.errors import UsageError
 
     values = _app_values(args)
@@ -178,7 +182,7 @@ def _user_app(args: argparse.Namespace) -> Any:
     )
 
 
-def _banner(handle: Any, args: argparse.Namespace) -> str:
+def _banner(handle: SandboxHandle, args: argparse.Namespace) -> str:
     base = handle.base_url
     prefix = f"{base}/mp-api/v1/apps/{handle.app_id}"
     key_line = (
