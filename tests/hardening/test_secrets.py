@@ -31,6 +31,7 @@ import httpx
 import pytest
 
 from explorer import crypto, signing
+from explorer.workspace.history import History
 from tests.hardening import tally
 from tests.hardening.sandbox_process import SandboxProcess, base_env, console_command, running_sandbox
 from tests.hardening.secret_scan import Needles, files_under
@@ -236,6 +237,13 @@ def journey_flag_key_passphrase_copies_help_screenshot(tree: Tree, sandbox: Sand
         term.keys("Enter")
         term.wait_for("Saved screenshot", what="the screenshot notice")
         seen.screen(term, f"{where}: screenshot saved")
+
+        # The form saved as a request file (passphrase typed, key by path): searched below like every file.
+        term.keys("F8")
+        term.wait_for("save request", what="the save dialog")
+        term.keys("Enter")
+        term.wait_for("request saved", what="the saved notice")
+        seen.screen(term, f"{where}: request saved")
         quit_app(term, seen, where)
     assert list(tree.root.rglob("*.svg")), "the palette's screenshot was not saved in the tree"
     seen.journeys += 1
@@ -340,8 +348,11 @@ def test_no_secret_in_any_file_buffer_screen_or_output_unless_revealed(
 
     leaks: list[str] = []
     files = list(files_under(tree.root))
-    # The palette's screenshot at least; the programs save nothing else (no config, history or log).
+    # The palette's screenshot, the saved request file and the send history: each searched below.
     assert any(path.suffix == ".svg" for path in files), files
+    assert any(path.name.endswith(".request.toml") for path in files), files
+    history = tree.root / "mpx" / "history.sqlite3"
+    assert history in files and History(history).stats()[0] >= 3, "the three explorer journeys' sends"
     for path in files:
         leaks += [f"{path.relative_to(tree.root)}: {label}" for label in needles.find(path.read_bytes())]
     for where, text in seen.outputs:
