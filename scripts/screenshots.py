@@ -87,7 +87,7 @@ async def settle(pilot: Any) -> None:
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        busy = app.sandbox_starting or any(view.has_class("-changed") for view in app.query(StageView))
+        busy = app.sandbox_life.starting or any(view.has_class("-changed") for view in app.query(StageView))
         if not busy:
             return
         await pilot.pause(0.05)
@@ -97,7 +97,7 @@ async def settle(pilot: Any) -> None:
 async def send(pilot: Any) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot)
-    if pilot.app.last_exchange is None:
+    if pilot.app.response.last_exchange is None:
         raise RuntimeError("the request was not sent")
 
 
@@ -118,13 +118,13 @@ def states() -> dict[str, tuple[dict[str, Any], Step, Callable[[Any], None]]]:
     from explorer import signing
 
     def sent_ok(app: Any) -> None:
-        if app.last_exchange.code != "000000" or app.minted["openId"] not in app.query_one(
+        if app.response.last_exchange.code != "000000" or app.sandbox_life.minted["openId"] not in app.query_one(
             "#response-decrypted"
         ).plain_text(width=200):
             raise RuntimeError("after-send: the decrypted openid is not on screen")
 
     def rejected(app: Any) -> None:
-        if (app.last_exchange.sandbox or {}).get("reason") != "digest_mismatch":
+        if (app.response.last_exchange.sandbox or {}).get("reason") != "digest_mismatch":
             raise RuntimeError("rejected: the sandbox did not answer digest_mismatch")
 
     def started(app: Any) -> None:

@@ -52,7 +52,7 @@ async def send(pilot: Any) -> None:
     await settle(pilot)
     await pilot.press("ctrl+s")
     await settle(pilot)
-    assert pilot.app.last_exchange is not None
+    assert pilot.app.response.last_exchange is not None
 
 
 def test_start_with_every_stage_filled(snap_compare: Any) -> None:
@@ -98,7 +98,7 @@ async def test_the_replayed_user_data_is_a_real_pkcs1_block_the_app_decrypts(rep
     app = snap.explorer()
     async with app.run_test(size=snap.SIZE) as pilot:
         await send(pilot)
-        assert app.last_exchange.code == "000000"
+        assert app.response.last_exchange.code == "000000"
         assert snap.OPENID in pane_text(app, "decrypted")
         assert "42 ms" in pane_text(app, "raw")
     from explorer import crypto
@@ -113,6 +113,6 @@ async def test_the_replayed_rejection_is_the_sandboxs_digest_mismatch(replay: st
     app = snap.explorer(rules=signing.Rules(trailing_slash=False))
     async with app.run_test(size=snap.SIZE) as pilot:
         await send(pilot)
-        assert app.last_exchange.code == "900002"
-        assert app.last_exchange.sandbox["reason"] == "digest_mismatch"
-        assert app.last_exchange.sandbox["skew"] == 60
+        assert app.response.last_exchange.code == "900002"
+        assert app.response.last_exchange.sandbox["reason"] == "digest_mismatch"
+        assert app.response.last_exchange.sandbox["skew"] == 60

@@ -26,7 +26,11 @@ async def _ready(app: ExplorerApp, pilot: Any) -> None:
     for _ in range(100):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.sandbox is not None and not app.sandbox_starting and app.minted is not None:
+        if (
+            app.sandbox_life.handle is not None
+            and not app.sandbox_life.starting
+            and app.sandbox_life.minted is not None
+        ):
             return
     raise AssertionError("the embedded sandbox did not come up")
 
@@ -49,7 +53,7 @@ async def test_every_endpoint_in_the_pickers_order_answers_000000(tmp_path: Path
             await _pick(app, pilot, name)
             assert app.form.value("method") != ""  # the template is in
             await send_and_wait(app, pilot)
-            exchange = app.last_exchange
+            exchange = app.response.last_exchange
             assert exchange is not None
             answers[name] = exchange.code
             assert exchange.code == "000000", (name, pane_text(app, "raw"))
@@ -64,6 +68,6 @@ async def test_every_endpoint_in_the_pickers_order_answers_000000(tmp_path: Path
         assert answers == dict.fromkeys(names, "000000")
         # The flow's values came from the sandbox: the SKU created is the one the later calls named.
         sku_id = app.known.sku_id
-        assert sku_id is not None and sku_id in app.sandbox.state.app(app.sandbox.app_id).skus
-        assert app.known.file_id in app.sandbox.state.app(app.sandbox.app_id).files
+        assert sku_id is not None and sku_id in app.sandbox_life.handle.state.app(app.sandbox_life.handle.app_id).skus
+        assert app.known.file_id in app.sandbox_life.handle.state.app(app.sandbox_life.handle.app_id).files
         assert "not filled in" not in stage(app, "canonical").plain_text(width=200)

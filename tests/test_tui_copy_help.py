@@ -73,7 +73,7 @@ async def test_ctrl_y_writes_the_token_through_osc52_when_the_system_clipboard_f
         token = app.stages.signature.token
         expected = OSC52_PREFIX + base64.b64encode(token.encode()).decode() + "\a"
         assert expected in writes
-        assert app.copied[-1] == ("token", clipboard.OSC52)
+        assert app.query_one("#stages").copied[-1] == ("token", clipboard.OSC52)
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("copied token via terminal (OSC 52); the terminal may ignore OSC 52") for m in messages)
 
@@ -94,7 +94,7 @@ async def test_every_copy_target_copies_its_text(monkeypatch: pytest.MonkeyPatch
             await pilot.press(key)
             await pilot.pause()
             assert store["v"] == expected
-            assert app.copied[-1] == (what, clipboard.SYSTEM)
+            assert app.query_one("#stages").copied[-1] == (what, clipboard.SYSTEM)
         await pilot.press("f5")
         await pilot.pause()
         curl = store["v"]
@@ -110,7 +110,7 @@ async def test_copy_with_unsignable_inputs_says_what_to_fix(monkeypatch: pytest.
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert app.copied == []
+        assert app.query_one("#stages").copied == []
         assert any("fix method" in n.message for n in app._notifications)
 
 

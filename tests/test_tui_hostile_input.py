@@ -98,7 +98,7 @@ async def test_hostile_text_in_every_field_never_crashes_the_app() -> None:
 
 
 def test_the_private_key_field_refuses_devices_big_files_and_bad_paths(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from explorer.tui.keys import MAX_KEY_FILE_BYTES, load_key
+    from explorer.tui.private_key import MAX_KEY_FILE_BYTES, load_key
 
     big = tmp_path / "big.pem"
     big.write_bytes(b"x" * (MAX_KEY_FILE_BYTES + 10))

@@ -126,6 +126,6 @@ def test_clipboard_module_imports_no_textual() -> None:
 def test_model_and_renderers_import_no_textual() -> None:
     assert_fresh_import_leaves_out(
         "import explorer.tui.model, explorer.tui.render, explorer.tui.exchange_view, explorer.tui.settings,"
-        " explorer.tui.sandbox_link, explorer.tui.keys",
+        " explorer.tui.sandbox_link, explorer.tui.private_key",
         ("textual", "httpx", "uvicorn"),
     )

@@ -75,12 +75,12 @@ async def test_launch_with_the_embedded_sandbox_then_ctrl_s_shows_an_openid(tmp_
         for _ in range(50):
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if app.last_exchange is not None:
+            if app.response.last_exchange is not None:
                 break
-        assert app.owns_sandbox
+        assert app.sandbox_life.owns
         assert app.query_one("#endpoint").value == "GetUserOpenId"
-        assert app.minted is not None
-        assert app.minted["openId"] in pane_text(app, "decrypted")
+        assert app.sandbox_life.minted is not None
+        assert app.sandbox_life.minted["openId"] in pane_text(app, "decrypted")
         assert "✓ the openid this data token was minted for" in pane_text(app, "decrypted")
         assert "expires in" in str(app.query_one("#data-token-ttl").render())
         # ctrl+t mints a new token and the form shows it.
@@ -89,7 +89,7 @@ async def test_launch_with_the_embedded_sandbox_then_ctrl_s_shows_an_openid(tmp_
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.form.value("data-token") != old
-    assert not app.sandbox.running
+    assert not app.sandbox_life.handle.running
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ async def test_each_fault_has_its_message_and_the_app_stays_usable(kind: str, ex
         app = app_for(base_url, timeout=0.3 if kind == "timeout" else 10)
         async with app.run_test(size=SIZE) as pilot:
             await send_and_wait(app, pilot)
-            assert app.last_exchange.error_kind == kind
+            assert app.response.last_exchange.error_kind == kind
             assert expected in pane_text(app, "raw")
             assert "nothing to decrypt" in app.query_one("#response-decrypted").border_title
             assert app.query_one("#response-raw").has_class("-bad")
@@ -155,8 +155,8 @@ async def test_a_sandbox_rejection_shows_the_canonical_diff_with_the_first_diffe
         await app.workers.wait_for_complete()
         await pilot.pause()
         await send_and_wait(app, pilot)
-        verdict = app.last_exchange.sandbox
-        assert app.last_exchange.code == "900002"
+        verdict = app.response.last_exchange.sandbox
+        assert app.response.last_exchange.code == "900002"
         assert verdict["reason"] == "digest_mismatch"
         ours = app.stages.signature.canonical_request
         index = signing.first_difference(ours, verdict["canonical_request"])
@@ -205,7 +205,7 @@ async def test_send_refuses_clearly_when_the_inputs_cannot_be_signed() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await send_and_wait(app, pilot)
         assert "cannot send: fix method" in pane_text(app, "raw")
-        assert app.last_exchange is None
+        assert app.response.last_exchange is None
 
 
 async def test_decryption_without_a_private_key_says_so(sandbox: Any) -> None:
@@ -232,10 +232,12 @@ async def test_ctrl_t_mints_through_the_sandbox_route_when_only_its_url_is_known
         await pilot.press("ctrl+t")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.minted is not None and app.form.value("data-token") == app.minted["dataToken"]
+        assert (
+            app.sandbox_life.minted is not None and app.form.value("data-token") == app.sandbox_life.minted["dataToken"]
+        )
         assert "expires in" in str(app.query_one("#data-token-ttl").render())
         await send_and_wait(app, pilot)
-        assert app.minted["openId"] in pane_text(app, "decrypted")
+        assert app.sandbox_life.minted["openId"] in pane_text(app, "decrypted")
 
 
 async def test_ctrl_t_against_a_real_target_explains_instead_of_calling_it() -> None:
@@ -243,7 +245,7 @@ async def test_ctrl_t_against_a_real_target_explains_instead_of_calling_it() -> 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert app.minted is None
+        assert app.sandbox_life.minted is None
         assert any("bn.getUserOpenId" in n.message for n in app._notifications)
 
 
@@ -264,7 +266,7 @@ async def test_the_first_frame_does_not_wait_for_the_sandbox(tmp_path: Path, mon
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         # Drawn and usable while the sandbox is still starting.
-        assert app.sandbox_starting
+        assert app.sandbox_life.starting
         assert app.query_one("#target").placeholder == "starting sandbox…"
         assert stage(app, "canonical").value.startswith("GET\n")
         fill(app, method="POST")
@@ -274,9 +276,9 @@ async def test_the_first_frame_does_not_wait_for_the_sandbox(tmp_path: Path, mon
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not app.sandbox_starting
-        assert app.form.value("target") == app.sandbox.base_url
-    assert app.owns_sandbox and not app.sandbox.running
+        assert not app.sandbox_life.starting
+        assert app.form.value("target") == app.sandbox_life.handle.base_url
+    assert app.sandbox_life.owns and not app.sandbox_life.handle.running
 
 
 async def test_a_phone_data_token_decrypts_to_the_users_phone(sandbox: Any) -> None:
@@ -286,10 +288,12 @@ async def test_a_phone_data_token_decrypts_to_the_users_phone(sandbox: Any) -> N
         app.action_mint_token("phone")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.minted["scope"] == "phone"
+        assert app.sandbox_life.minted["scope"] == "phone"
         await send_and_wait(app, pilot)
         assert app.query_one("#response-decrypted").border_title == "decrypted"
-        phone = sandbox.state.user_for(sandbox.state.require_app(sandbox.app_id), app.minted["openId"]).phone
+        phone = sandbox.state.user_for(
+            sandbox.state.require_app(sandbox.app_id), app.sandbox_life.minted["openId"]
+        ).phone
         assert phone.startswith("+65") and phone in pane_text(app, "decrypted")
 
 

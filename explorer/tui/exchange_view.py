@@ -18,7 +18,7 @@ from explorer.endpoints import ENVELOPE_CODES
 from explorer.exchange import Exchange
 from explorer.plurals import plural
 from explorer.tui import render
-from explorer.tui.keys import KeyStatus
+from explorer.tui.private_key import KeyStatus
 
 MAX_BODY_SHOWN = 20_000
 MAX_BODY_PARSED = 256 * 1024

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from explorer.endpoints import ENDPOINTS, MULTIPART, find
+from explorer import multipart
+from explorer.endpoints import BY_NAME, ENDPOINTS, MULTIPART, find
+from explorer.multipart import Multipart
 from explorer.tui.fields import FieldInput, FieldTextArea, describe_character, hidden_characters
-from explorer.tui.model import FormState
+from explorer.tui.model import FormState, Stages
+from explorer.tui.private_key import KeyStatus, load_key
+from explorer.tui.sandbox_link import Credentials
+from explorer.tui.settings import Settings
+from explorer.tui.ts_age import pinned_hint
 
 SECRET_FIELDS = ("secret-key", "private-key", "passphrase")
 INPUT_FIELDS = (
@@ -110,21 +114,13 @@ class Form(VerticalScroll):
     }
     """
 
-    @dataclass
-    class Edited(Message):
-        """Some input changed; `source` is the id of the last one (the app reads them all)."""
-
-        source: str
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, Form.Edited)
-
     def __init__(
         self, *, endpoint: str | None = None, id: str = "form", on_edit: Callable[[str], None] | None = None
     ) -> None:
-        """`on_edit(source)` is called on every edit; without it, an Edited message is posted."""
+        """`on_edit(source)` is called on every edit (from when it is set: the app sets it once mounted)."""
         super().__init__(id=id)
-        self._on_edit = on_edit
+        self.on_edit = on_edit
+        self.key_status = KeyStatus()  # the private key the key field names, loaded (or why not)
         self.border_title = "mp-explorer · request"
         self._initial_endpoint = endpoint
         # The initial value is applied by the app (after its own prefill), never by a late Changed.
@@ -210,7 +206,7 @@ class Form(VerticalScroll):
         )
 
     def set_value(self, field_id: str, value: str, *, quiet: bool = False) -> None:
-        """Set a field; with `quiet`, no Edited message follows (the caller recomputes)."""
+        """Set a field; with `quiet`, on_edit is not called (the caller recomputes)."""
         widget = self.query_one(f"#{field_id}")
         if isinstance(widget, TextArea):
             if widget.text == value:
@@ -229,7 +225,7 @@ class Form(VerticalScroll):
             else:
                 widget.value = value
 
-    def set_hint(self, hint_id: str, text: str, *, level: str = "") -> None:
+    def set_hint(self, hint_id: str, text: str, level: str = "") -> None:
         hint = self.query_one(f"#{hint_id}", Static)
         if text != str(hint.content):  # an unchanged hint costs nothing (an update lays out the screen)
             hint.update(text)
@@ -238,7 +234,7 @@ class Form(VerticalScroll):
         hint.set_class(level == "warning", "-warning")
 
     def apply_endpoint(self, name: str, *, quiet: bool = False) -> None:
-        """Fill method, path template, query and body from an endpoint (`quiet`: no Edited follows)."""
+        """Fill method, path template, query and body from an endpoint (`quiet`: on_edit is not called)."""
         endpoint = find(name)
         self._applied_endpoint = endpoint.name
         select = self.query_one("#endpoint", Select)
@@ -263,19 +259,90 @@ class Form(VerticalScroll):
         """What a built (multipart) body holds, in the read-only body box."""
         self.set_value("body", summary, quiet=True)
 
+    def prefill(self, settings: Settings) -> None:
+        """Put what the explorer was started with into the fields (quietly: the app computes once)."""
+        s = settings
+        values = {
+            "target": s.base_url or "",
+            "method": s.method,
+            "path": s.path,
+            "query": s.query,
+            "body": s.body,
+            "app-id": s.app_id,
+            "access-key-id": s.access_key_id,
+            "secret-key": s.secret_key,
+            "private-key": s.private_key,
+            "passphrase": s.passphrase,
+            "data-token": s.data_token,
+            "timeout": f"{s.timeout:g}",
+            "file": s.file,
+            "ts": str(s.ts if s.ts is not None else s.clock()),
+        }
+        if s.endpoint:
+            # Quiet: the first frame shows the stages without a flash (snapshots stay stable).
+            self.apply_endpoint(s.endpoint, quiet=True)
+        for field_id, value in values.items():
+            if value is not None:
+                self.set_value(field_id, value, quiet=True)
+
+    def fill_from_sandbox(self, credentials: Credentials, settings: Settings) -> None:
+        """The sandbox's demo credentials, in every field the user did not give (quietly)."""
+        for field_id, given, value in (
+            ("target", settings.base_url, credentials.base_url),
+            ("app-id", settings.app_id, credentials.app_id),
+            ("access-key-id", settings.access_key_id, credentials.access_key_id),
+            ("secret-key", settings.secret_key, credentials.secret_key),
+            ("private-key", settings.private_key, credentials.private_key),
+        ):
+            if given is None:
+                self.set_value(field_id, value, quiet=True)
+
+    def show_built_body(self, endpoint_name: str | None, built: Multipart | None) -> None:
+        """UploadFile: the body box is read-only and shows the built multipart body, summarised."""
+        endpoint = BY_NAME.get(endpoint_name or "")
+        is_multipart = endpoint is not None and endpoint.content_type == MULTIPART
+        if self.query_one("#body", TextArea).read_only != is_multipart:
+            self.set_multipart(is_multipart)
+        if built is not None:
+            self.show_body_summary(multipart.summary(built))
+
+    def refresh_key_status(self) -> None:
+        """Load the private key the field names (cryptography loads here) and say how it went."""
+        self.key_status = load_key(self.value("private-key"), self.value("passphrase"))
+        self.set_hint("private-key-status", self.key_status.status, level=self.key_status.level)
+
+    def show_stage_hints(self, stages: Stages, typed_path: str, target_hint: tuple[str, str]) -> None:
+        """The hints under the fields that come from the stages: the filled path, the key note, the target."""
+        self.set_hint("path-hint", f"→ {stages.path}" if stages.path != typed_path else "")
+        note = stages.secret_note
+        self.set_hint("secret-hint", note or "", level="warning" if note else "")
+        self.set_hint("target-hint", target_hint[0], level=target_hint[1])
+
+    def show_ts_mode(self, pinned: bool, ts: int | None, now: int, window: int) -> None:
+        """Under the ts: following the clock, or pinned with its age against the server's window."""
+        if pinned:
+            self.set_hint("ts-mode", *pinned_hint(ts, now, window))
+        else:
+            self.set_hint("ts-mode", "follows the clock  (ctrl+g pins it)")
+
+    def show_minted_token(self, data_token: str, countdown: tuple[str, str]) -> None:
+        """A data token the sandbox minted, in its field, with its time left under it."""
+        self.set_value("data-token", data_token, quiet=True)
+        self.set_hint("data-token-ttl", countdown[0], level=countdown[1])
+
     def set_masked(self, masked: bool) -> None:
         for field_id in SECRET_FIELDS:
             self.query_one(f"#{field_id}", Input).password = masked
 
-    # --- events: every change goes to on_edit at once (or as an Edited message) ---------------
+    # --- events: every change goes to on_edit at once ------------------------------------------
 
     def _schedule(self, source: str) -> None:
-        # At once, so the stages are drawn in the same frame as the keystroke's echo: waiting for
-        # the next refresh, or for an Edited message to hop up to the app, cost a frame (~17 ms).
-        if self._on_edit is not None:
-            self._on_edit(source)
-        else:
-            self.post_message(self.Edited(source))
+        # A call, not a message: the stages are then drawn in the same frame as the keystroke's echo
+        # (a message hopping up to the app waited for the next one, ~17 ms).
+        if source in ("private-key", "passphrase") and self.on_edit is not None:
+            self.refresh_key_status()
+        if self.on_edit is not None:
+            self.on_edit(source)
 
     def on_mount(self) -> None:
         for field in self.query(FieldInput):

@@ -7,10 +7,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
 from explorer import signing
+from explorer.tui.model import FIELD_STAGE
 
 # The spec's get-open-data vector (tests/data/vectors.json), computed here so the example never drifts.
 EXAMPLE = {
@@ -37,6 +39,17 @@ canonical request is shown beside ours with the first difference marked. `ctrl+l
 explorer's form from the pasted request. From the shell: `mp-explorer doctor --curl '...'`.
 
 """
+
+
+def topic_for(focused: DOMNode | None) -> str:
+    """The help topic of the focused widget: its own `help_topic`, its field's, or its container's."""
+    node = focused
+    while node is not None and not isinstance(node, Screen):
+        topic = getattr(node, "help_topic", None) or FIELD_STAGE.get(node.id or "")
+        if topic:
+            return str(topic)
+        node = node.parent
+    return "canonical"
 
 
 def topic_text(topic: str) -> str:

@@ -1,14 +1,29 @@
-"""The response row: the raw exchange on the left, the decrypted user data (or verdict) on the right."""
+"""The response row: the raw exchange on the left, the decrypted user data (or verdict) on the right.
+
+The row also runs the send it shows: sign-checked stages in, one exchange out, both panes kept
+current (sending, cancelled, the answer), and an `Exchanged` message for what the app learns from it.
+"""
 
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
+
+from explorer.exchange import Exchange
+from explorer.request import wire_request
+from explorer.tui.model import FormState, Stages, parse_timeout
+from explorer.tui.private_key import KeyStatus
 
 
 def plain(renderable: RenderableType, width: int = 120) -> str:
@@ -51,6 +66,10 @@ class Pane(VerticalScroll, can_focus=True):
         self.border_title = title
         self.renderable: RenderableType = Text("")
 
+    @property
+    def help_topic(self) -> str:
+        return "decrypt" if self.id == "response-decrypted" else "send"
+
     def compose(self) -> ComposeResult:
         yield Static(id=f"{self.id}-body")
 
@@ -68,7 +87,7 @@ class Pane(VerticalScroll, can_focus=True):
 
 
 class ResponsePanel(Horizontal):
-    """Raw and decrypted, side by side."""
+    """Raw and decrypted, side by side; runs the send it shows."""
 
     DEFAULT_CSS = """
     ResponsePanel {
@@ -85,6 +104,18 @@ class ResponsePanel(Horizontal):
         self.raw.show(Text("ctrl+s sends the request; what went out and what came back shows here.", style="dim"))
         self.decrypted.show(Text("userData, decrypted with the private key, shows here after a send.", style="dim"))
 
+    @dataclass
+    class Exchanged(Message):
+        """A send came back (or failed): the form as it was sent, the ts signed, and the exchange."""
+
+        state: FormState
+        ts: int | None
+        exchange: Exchange
+
+    # method, URL and monotonic start of the send in flight
+    send_in_flight: tuple[str, str, float] | None = None
+    last_exchange: Exchange | None = None
+
     @property
     def raw(self) -> Pane:
         return self.query_one("#response-raw", Pane)
@@ -92,3 +123,66 @@ class ResponsePanel(Horizontal):
     @property
     def decrypted(self) -> Pane:
         return self.query_one("#response-decrypted", Pane)
+
+    # --- the send ------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="send")
+    async def send(
+        self,
+        prepare: Callable[[], Awaitable[Stages]],
+        *,
+        timeout_text: str,
+        state: FormState,
+        key_status: Callable[[], KeyStatus],
+        minted_for: Callable[[str | None], dict[str, Any] | None],
+    ) -> None:
+        """Sign with `prepare()`'s stages and send; show the request going out, then the answer.
+
+        A new send cancels a stale one (exclusive). `key_status` and `minted_for` are read when the
+        answer is in, for the decrypted pane.
+        """
+        from explorer import client
+        from explorer.tui import exchange_view
+
+        stages = await prepare()
+        problem = None
+        if stages.signature is None or stages.spec is None:
+            fields = [e.field for e in stages.canonical_errors + stages.jwt_errors] or ["inputs"]
+            problem = f"cannot send: fix {', '.join(fields)}"
+        elif stages.base_url is None:
+            problem = f"cannot send: {stages.target_error}"
+        try:
+            timeout = parse_timeout(timeout_text)
+        except ValueError as exc:
+            problem = problem or f"cannot send: {exc}"
+        if problem is not None:
+            self.raw.show(Text(problem, style="bold #ff7b72"), title="raw · not sent", state="bad")
+            self.notify(problem, severity="error")
+            return
+        assert stages.spec is not None and stages.signature is not None and stages.base_url is not None
+        wire = wire_request(stages.spec, stages.signature, stages.base_url)
+        self.raw.show(exchange_view.sending_view(wire.method, wire.url, timeout), title="raw · sending")
+        self.decrypted.show(Text("waiting for the response…", style="dim"), title="decrypted")
+        self.send_in_flight = (wire.method, wire.url, time.monotonic())
+        exchange = await client.send_async(wire, timeout=timeout)
+        self.send_in_flight = None
+        self.last_exchange = exchange
+        self.post_message(self.Exchanged(state, stages.ts, exchange))
+        status = f"{exchange.status}" if exchange.status is not None else (exchange.error_kind or "error")
+        self.raw.show(exchange_view.raw_view(exchange), title=f"raw · {status}", state="ok" if exchange.ok else "bad")
+        # Only a data token the explorer minted, and that was actually sent, has a known user.
+        minted = minted_for(dict(stages.spec.query).get("openData"))
+        outcome = exchange_view.decrypted_view(exchange, key_status(), stages.signature.canonical_request, minted)
+        self.decrypted.show(outcome.body, title=outcome.title, state="ok" if outcome.ok else "bad")
+
+    def cancel_send(self) -> None:
+        """Escape: abandon the send in flight, and say what was abandoned."""
+        if not any(w.group == "send" and w.is_running for w in self.app.workers if w.node is self):
+            return
+        self.workers.cancel_group(self, "send")
+        from explorer.tui import exchange_view
+
+        method, url, started = self.send_in_flight or ("", "", time.monotonic())
+        self.send_in_flight = None
+        self.raw.show(exchange_view.cancelled_view(method, url, time.monotonic() - started), title="raw · cancelled")
+        self.decrypted.show(Text("nothing to decrypt: the send was cancelled", style="dim"), title="decrypted")

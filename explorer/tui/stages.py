@@ -15,9 +15,12 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
 from textual.visual import RenderOptions, RichVisual
+from textual.widget import Widget
 from textual.widgets import Static
 
+from explorer import clipboard
 from explorer.tui import render
+from explorer.tui.copying import COPY_TARGETS, copy_text
 from explorer.tui.model import Stages
 
 STAGES: tuple[tuple[str, str], ...] = (
@@ -96,6 +99,10 @@ class StageView(Static, can_focus=True):
         self.border_subtitle = copy_hint
         self._flash_timer: Timer | None = None
 
+    @property
+    def help_topic(self) -> str:
+        return self.stage
+
     def show(self, body: RenderableType, value: str, *, broken: bool, flash: bool) -> None:
         """Render a new value; flash the border when the value changed and `flash` is set."""
         changed = value != self.value
@@ -134,6 +141,8 @@ class StagesPanel(VerticalScroll):
         super().__init__(id=id)
         self._shown: Stages | None = None
         self._unmark_timer: Timer | None = None
+        self.last_copy: tuple[str, str] | None = None  # (what, text) of the last copy
+        self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
 
     def compose(self) -> ComposeResult:
         hints = {"canonical": "f3 copy", "digest": "f4 copy", "jwt": "ctrl+y copy token", "header": "f2 copy"}
@@ -167,3 +176,40 @@ class StagesPanel(VerticalScroll):
         if self._shown is stages:
             view = self.query_one("#stage-canonical", StageView)
             view.show(render.canonical_view(stages), view.value, broken=view.has_class("-broken"), flash=False)
+
+    # --- copying what the stages show ----------------------------------------------------------
+
+    def copy_text(self, what: str) -> str | None:
+        """The text a copy target stands for now (see copying.copy_text)."""
+        return copy_text(self._shown, what) if self._shown is not None else None
+
+    def copy(self, what: str) -> None:
+        """Copy a target to the clipboard (OSC 52 when there is no system clipboard), and say how."""
+        text = self.copy_text(what)
+        name = COPY_TARGETS.get(what, what)
+        if text is None:
+            errors = self._shown.canonical_errors + self._shown.jwt_errors if self._shown is not None else []
+            why = f"fix {', '.join(e.field for e in errors)}" if errors else "check the target"
+            self.notify(f"nothing to copy: the {name} cannot be made yet ({why})", severity="error")
+            return
+        path = clipboard.copy(text, osc52=self.app.copy_to_clipboard)
+        self.copied.append((what, path))
+        self.last_copy = (what, text)
+        # OSC 52 is a request the terminal may ignore (many do, or ask first): say so, and where to look.
+        ignored = "; the terminal may ignore OSC 52: f6 shows it on one line to select, or saves it to a file"
+        self.notify(f"copied {name} via {path}{ignored if path == clipboard.OSC52 else ''}")
+
+    def show_value(self, focused: Widget | None) -> None:
+        """The focused stage's value (else the last copy, else the token) whole, on one line."""
+        from explorer.tui.value_view import ValueView
+
+        if isinstance(self.app.screen, ValueView):
+            self.app.screen.dismiss(None)
+            return
+        what = {"jwt": "token"}.get(focused.stage, focused.stage) if isinstance(focused, StageView) else None
+        what = what or (self.last_copy[0] if self.last_copy is not None else "token")
+        text = self.copy_text(what)
+        if text is None:
+            self.notify(f"no {COPY_TARGETS.get(what, what)} yet: fix the inputs the stages name", severity="error")
+            return
+        self.app.push_screen(ValueView(COPY_TARGETS.get(what, what), text))

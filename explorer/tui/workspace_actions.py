@@ -35,7 +35,7 @@ class WorkspaceActions:
         self._history_failed = False
 
     def _sandbox_url(self) -> str | None:
-        sandbox = self.app.sandbox
+        sandbox = self.app.sandbox_life.handle
         return str(sandbox.base_url) if sandbox is not None else None
 
     # --- request files -----------------------------------------------------------------------
@@ -88,9 +88,8 @@ class WorkspaceActions:
             form.apply_endpoint(fill.endpoint, quiet=True)
         for field_id, value in fill.values.items():
             form.set_value(field_id, value, quiet=True)
-        app.ts_pinned = fill.ts is not None
-        app._show_ts_mode()
-        app._refresh_key_status()
+        app.ts_pinned = fill.ts is not None  # its watcher shows the mode and recomputes when it changes
+        form.refresh_key_status()
         app.recompute(flash=True)
         for problem in fill.problems:
             app.notify(visible(problem), severity="warning")

@@ -102,6 +102,7 @@ def multipart(filename_header: str, content: bytes = PNG, boundary: str = "mpxHo
 
 def hs256_token(header: dict[str, Any], payload: dict[str, Any], signature: str = "AAAA") -> str:
     """A token with any header and claims (surrogates escaped as JSON writes them) and any signature."""
+
     def part(value: dict[str, Any]) -> str:
         return signing.b64url(json.dumps(value, separators=(",", ":")).encode("ascii"))
 

@@ -263,7 +263,7 @@ async def send_to_healthy(app: ExplorerApp, pilot: Any, faults: FaultServer) -> 
     fill(app, target=faults.url("ok"), timeout=str(ROOMY))
     await pilot.pause()
     await send_and_wait(app, pilot)
-    assert app.last_exchange.ok, app.last_exchange.error
+    assert app.response.last_exchange.ok, app.response.last_exchange.error
     assert "code 000000 (success)" in pane_text(app, "raw")
     assert app.query_one("#response-raw").has_class("-ok")
 
@@ -281,13 +281,13 @@ async def test_explorer_shows_each_fault_in_the_response_pane_and_sends_again(
             raw = " ".join(pane_text(app, "raw").split())  # lines the pane wrapped, joined again
             for phrase in fault.says(faults):
                 assert phrase in raw, f"{phrase!r} not in the raw pane:\n{raw}"
-            assert app.last_exchange.error_kind == fault.kind
+            assert app.response.last_exchange.error_kind == fault.kind
             assert app.query_one("#response-raw").has_class("-bad")
             assert "sending" not in raw_title(app) and "sending…" not in raw
-            assert app.send_in_flight is None
+            assert app.response.send_in_flight is None
             assert "waiting for the response…" not in pane_text(app, "decrypted")
             assert app.form.state() == before
-            results.append(shape(app.last_exchange.error or f"{app.last_exchange.code}"))
+            results.append(shape(app.response.last_exchange.error or f"{app.response.last_exchange.code}"))
         assert results[0] == results[1]
         await send_to_healthy(app, pilot, faults)
     tally.count("network faults", "TUI")
@@ -317,13 +317,15 @@ async def test_explorer_stays_alive_while_a_slow_send_is_in_flight_and_escape_ca
     async with app.run_test(size=SIZE) as pilot:
         served = faults.requests[behaviour]
         await pilot.press("ctrl+s")
-        await settle(app, pilot, lambda: faults.requests[behaviour] > served and app.send_in_flight is not None)
+        await settle(
+            app, pilot, lambda: faults.requests[behaviour] > served and app.response.send_in_flight is not None
+        )
         assert "gives up after 60 s; escape cancels" in pane_text(app, "raw")
         # The loop is alive: typing into a field reaches the stages while the send waits.
         app.query_one("#path").focus()
         await pilot.press("end", "x", "y", "z")
         await settle(app, pilot, lambda: "xyz" in stage(app, "canonical").value)
-        assert app.send_in_flight is not None, "the send ended on its own: nothing to cancel"
+        assert app.response.send_in_flight is not None, "the send ended on its own: nothing to cancel"
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -235,7 +235,11 @@ CASES = [
     Case(
         "UploadFile naming its file with filename*= only",
         lambda c, t, f, s: send(
-            c, t, "POST", "/files/upload", body=multipart("filename*=UTF-8''cover.png")[0],
+            c,
+            t,
+            "POST",
+            "/files/upload",
+            body=multipart("filename*=UTF-8''cover.png")[0],
             content_type=multipart("")[1],
         ),
         Refused(400, "900001", ("filename*=", "RFC 7578")),

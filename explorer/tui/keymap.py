@@ -1,0 +1,32 @@
+"""The explorer's keys: one Binding per action, each with an id so users can remap it.
+
+A new screen or pane adds its Binding here and its row in palette.COMMANDS. No widgets here.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+EXPLORER: tuple[Binding, ...] = (
+    Binding("f1", "help", "help", id="explorer.help"),
+    Binding("ctrl+s", "send", "send", priority=True, id="explorer.send"),
+    Binding("escape", "cancel_send", "cancel", id="explorer.cancel"),
+    Binding("ctrl+y", "copy('token')", "copy token", priority=True, id="explorer.copy_token"),
+    Binding("f2", "copy('header')", "copy header", show=False, id="explorer.copy_header"),
+    Binding("f3", "copy('canonical')", "copy canonical", show=False, id="explorer.copy_canonical"),
+    Binding("f4", "copy('digest')", "copy digest", show=False, id="explorer.copy_digest"),
+    Binding("f5", "copy('curl')", "copy curl", id="explorer.copy_curl"),
+    Binding("f6", "show_value", "whole value", show=False, id="explorer.show_value"),
+    Binding("ctrl+t", "mint_token", "new data token", priority=True, id="explorer.mint_token"),
+    Binding("ctrl+o", "mint_push_token", "new push token", show=False, priority=True, id="explorer.mint_push_token"),
+    Binding("ctrl+g", "toggle_pin", "pin ts", priority=True, id="explorer.pin_ts"),
+    Binding("ctrl+r", "toggle_reveal", "reveal", priority=True, id="explorer.reveal"),
+    Binding("f8", "save_request", "save", show=False, id="explorer.save_request"),
+    Binding("f9", "open_request", "open", show=False, id="explorer.open_request"),
+    Binding("f10", "history", "history", show=False, id="explorer.history"),
+    # Priority, so focus moves when the key arrives: Textual routes each key to the widget focused
+    # at that moment, and a non-priority tab moved focus only after the keys queued behind it
+    # had gone to the old field ("tab" then "POST" in one terminal read typed into the old one).
+    Binding("tab", "app.focus_next", show=False, priority=True, id="explorer.focus_next"),
+    Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="explorer.focus_previous"),
+)

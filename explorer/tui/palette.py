@@ -1,0 +1,41 @@
+"""The command palette's entries: one row per command, each naming the action it runs.
+
+A new screen or pane adds one row here and one Binding in the app. No Textual here.
+"""
+
+from __future__ import annotations
+
+from explorer.tui.copying import COPY_TARGETS
+
+# (title, help, action): the action string is what a Binding would name, run with App.run_action.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Send request", "Sign now and send (ctrl+s)", "send"),
+    ("Cancel send", "Cancel the request in flight (escape)", "cancel_send"),
+    *((f"Copy {name}", f"Copy the {name} to the clipboard", f"copy('{what}')") for what, name in COPY_TARGETS.items()),
+    (
+        "Show value whole",
+        "The focused stage's value (or the last copy) on one line, to select or save to a file (f6)",
+        "show_value",
+    ),
+    ("Mint data token", "Ask the sandbox for a new 2-minute data token", "mint_token"),
+    (
+        "Mint push token",
+        "Ask the sandbox for a new single-use push token for SendPushMessage (ctrl+o)",
+        "mint_push_token",
+    ),
+    *(
+        (
+            f"Mint data token ({scope})",
+            f"A data token whose userData is the user's {scope} (GetUserOpenId decrypts it)",
+            f"mint_token('{scope}')",
+        )
+        for scope in ("phone", "email")
+    ),
+    ("Pin or follow ts", "Pin the timestamp, or let it follow the clock", "toggle_pin"),
+    ("Save request to a file", "The form as a request file, secrets as references (f8)", "save_request"),
+    ("Open request file", "Pick a saved request from a folder (f9)", "open_request"),
+    ("History", "Every send, newest first; load one back into the form (f10)", "history"),
+    ("Clear history", "Delete every recorded send", "clear_history"),
+    ("Reveal or mask secrets", "Show or hide the secret and private keys", "toggle_reveal"),
+    ("Help for the focused stage", "What this stage does, with an example (F1)", "help"),
+)
