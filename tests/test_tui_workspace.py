@@ -77,7 +77,9 @@ async def test_save_then_open_in_a_new_explorer_and_send(sandbox: Any, tmp_path:
         assert "tpl_saved" in app.form.value("body")
         assert app.form.value("secret-key") == sandbox.secret_key  # from the reference, resolved
         await send_and_wait(app, pilot)
-        assert app.last_exchange is not None and app.last_exchange.code == "000000", app.last_exchange.envelope
+        assert app.response.last_exchange is not None and app.response.last_exchange.code == "000000", (
+            app.response.last_exchange.envelope
+        )
 
 
 async def test_every_send_is_recorded_and_a_reload_sends_the_same_bytes(sandbox: Any, tmp_path: Path) -> None:
@@ -88,7 +90,7 @@ async def test_every_send_is_recorded_and_a_reload_sends_the_same_bytes(sandbox:
         await ready(app, pilot)
         await send_and_wait(app, pilot)
         await ready(app, pilot)
-        first = app.last_exchange
+        first = app.response.last_exchange
         assert first.code == "000000"
         [entry] = history.entries()
         assert (entry.url, entry.body, entry.code) == (first.request.url, first.request.body, "000000")
@@ -105,7 +107,7 @@ async def test_every_send_is_recorded_and_a_reload_sends_the_same_bytes(sandbox:
         assert app.ts_pinned
         await send_and_wait(app, pilot)
         await ready(app, pilot)
-        again = app.last_exchange
+        again = app.response.last_exchange
         assert (again.request.method, again.request.url, again.request.body) == (
             first.request.method,
             first.request.url,

@@ -67,9 +67,7 @@ def likely_mistakes(
     except Exception as exc:  # advice only: a failure inside it must never turn the 401 into a 500
         logger.warning("the 900002 diagnosis failed (%s); answered without likely_mistakes", type(exc).__name__)
         return []
-    return [
-        {"name": m.name, "title": m.title, "fix": m.fix} for m in diagnosis.likely_mistakes[:MAX_LIKELY_MISTAKES]
-    ]
+    return [{"name": m.name, "title": m.title, "fix": m.fix} for m in diagnosis.likely_mistakes[:MAX_LIKELY_MISTAKES]]
 
 
 def _sandbox_object(

@@ -34,6 +34,7 @@ DEFAULT_BODY_TIMEOUT = 30.0
 # uvicorn/h11's own hard cap on an incomplete request head; past it uvicorn answers a bare 400.
 H11_MAX_INCOMPLETE_EVENT_SIZE = 64 * 1024
 
+
 class BodyTooLarge(ApiError):
     def __init__(self, size: int | None = None) -> None:
         shown = f"{size} bytes" if size is not None else "more"

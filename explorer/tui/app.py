@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -27,8 +27,8 @@ from explorer.tui.model import Stages, compute
 from explorer.tui.response import ResponsePanel
 from explorer.tui.sandbox_life import SandboxLife
 from explorer.tui.settings import Settings
-from explorer.tui.workspace_actions import WorkspaceActions
 from explorer.tui.stages import StagesPanel
+from explorer.tui.workspace_actions import WorkspaceActions
 
 REAL_API = "https://dip-cb.binanceapi.com"
 
@@ -91,11 +91,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         else:
             self.sandbox_life.connect()
         if self.settings.preload_client:
-            self.call_after_refresh(self._preload_client)
-
-    @work(thread=True, group="preload")
-    def _preload_client(self) -> None:
-        import explorer.client  # noqa: F401  (httpx loads here, after the first frame)
+            self.call_after_refresh(self.response.preload_client)
 
     # --- the one flow: form -> stages -----------------------------------------------------------
 
@@ -225,17 +221,10 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     # --- request files and history ---------------------------------------------------------------
 
-    def action_save_request(self) -> None:
-        self.workspace.save()
-
-    def action_open_request(self) -> None:
-        self.workspace.open_picker()
-
-    def action_history(self) -> None:
-        self.workspace.show_history()
-
-    def action_clear_history(self) -> None:
-        self.workspace.clear_history()
+    def action_workspace(self, what: str) -> None:
+        """f8 save, f9 open, f10 history, and the palette's clear: WorkspaceActions.save and so on."""
+        {"save": self.workspace.save, "open": self.workspace.open_picker, "history": self.workspace.show_history,
+         "clear_history": self.workspace.clear_history}[what]()  # fmt: skip
 
     # --- toggles, help, palette ----------------------------------------------------------------
 

@@ -21,9 +21,9 @@ EXPLORER: tuple[Binding, ...] = (
     Binding("ctrl+o", "mint_push_token", "new push token", show=False, priority=True, id="explorer.mint_push_token"),
     Binding("ctrl+g", "toggle_pin", "pin ts", priority=True, id="explorer.pin_ts"),
     Binding("ctrl+r", "toggle_reveal", "reveal", priority=True, id="explorer.reveal"),
-    Binding("f8", "save_request", "save", show=False, id="explorer.save_request"),
-    Binding("f9", "open_request", "open", show=False, id="explorer.open_request"),
-    Binding("f10", "history", "history", show=False, id="explorer.history"),
+    Binding("f8", "workspace('save')", "save", show=False, id="explorer.save_request"),
+    Binding("f9", "workspace('open')", "open", show=False, id="explorer.open_request"),
+    Binding("f10", "workspace('history')", "history", show=False, id="explorer.history"),
     # Priority, so focus moves when the key arrives: Textual routes each key to the widget focused
     # at that moment, and a non-priority tab moved focus only after the keys queued behind it
     # had gone to the old field ("tab" then "POST" in one terminal read typed into the old one).

@@ -32,10 +32,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         for scope in ("phone", "email")
     ),
     ("Pin or follow ts", "Pin the timestamp, or let it follow the clock", "toggle_pin"),
-    ("Save request to a file", "The form as a request file, secrets as references (f8)", "save_request"),
-    ("Open request file", "Pick a saved request from a folder (f9)", "open_request"),
-    ("History", "Every send, newest first; load one back into the form (f10)", "history"),
-    ("Clear history", "Delete every recorded send", "clear_history"),
+    ("Save request to a file", "The form as a request file, secrets as references (f8)", "workspace('save')"),
+    ("Open request file", "Pick a saved request from a folder (f9)", "workspace('open')"),
+    ("History", "Every send, newest first; load one back into the form (f10)", "workspace('history')"),
+    ("Clear history", "Delete every recorded send", "workspace('clear_history')"),
     ("Reveal or mask secrets", "Show or hide the secret and private keys", "toggle_reveal"),
     ("Help for the focused stage", "What this stage does, with an example (F1)", "help"),
 )

@@ -124,6 +124,10 @@ class ResponsePanel(Horizontal):
     def decrypted(self) -> Pane:
         return self.query_one("#response-decrypted", Pane)
 
+    @work(thread=True, group="preload")
+    def preload_client(self) -> None:
+        import explorer.client  # noqa: F401  (httpx loads here, after the first frame)
+
     # --- the send ------------------------------------------------------------------------------
 
     @work(exclusive=True, group="send")
