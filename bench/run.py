@@ -25,6 +25,7 @@ import bench_rss
 import bench_sandbox
 import bench_sign_cli
 import bench_startup
+import bench_workspace
 import textual
 from common import BENCH, Row, table
 
@@ -36,6 +37,7 @@ BENCHMARKS: list[tuple[str, Callable[[bool], list[Row]]]] = [
     ("sandbox throughput", bench_sandbox.measure),
     ("peak RSS", bench_rss.measure),
     ("doctor diagnosis", bench_doctor.measure),
+    ("workspace", bench_workspace.measure),
 ]
 
 HOW = """\
@@ -68,6 +70,10 @@ HOW = """\
 - **doctor diagnosis** (`bench_doctor.py`): `explorer.doctor.diagnose` on a POST with a query and a JSON body
   whose token's `dig` no catalogue mistake explains (every single and every pair is built and hashed), and on one
   that forgot the trailing `/`; single diagnoses, median in ms, against the 50 ms goal (ratio ≤ 1).
+- **workspace** (`bench_workspace.py`): a signed sandbox call driven straight into the ASGI app with the
+  faults layer in place and no fault set, against the same chain of layers without it (goal: no measurable
+  cost, ≤ 1.05×); recording one send into a 1,000-row history against the send itself; saving and opening
+  a request file against plain JSON of the same fields.
 """
 
 
