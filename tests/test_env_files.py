@@ -290,3 +290,36 @@ def test_explorer_bad_request_files_are_usage_errors(workdir: Path) -> None:
     (workdir / "bin.request.toml").write_text("format = 1\nbody_base64 = '/w=='\n")
     with pytest.raises(UsageError, match="not UTF-8 text"):
         settings("--request", "bin.request.toml")
+
+
+# --- decrypt and doctor read env files too -------------------------------------------------------
+
+
+def run_main(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_decrypt_takes_the_key_path_and_passphrase_from_an_env_file(workdir: Path) -> None:
+    key = crypto.generate_private_key(1024)
+    (workdir / "key.pem").write_bytes(crypto.private_key_pem(key, "pass phrase 1"))
+    user_data = crypto.encrypt_user_data(key.public_key(), '{"openId":"env-file-user"}')
+    assert run_main("decrypt", user_data)[0] == 2  # no key anywhere: a usage error naming both ways
+    (workdir / "mp-explorer.env").write_text(f"MP_PRIVATE_KEY_PATH={workdir / 'key.pem'}\nKEY_PASS='pass phrase 1'\n")
+    code, out, err = run_main("decrypt", user_data, "--passphrase-env", "KEY_PASS")
+    assert code == 0, err
+    assert "env-file-user" in out
+
+
+def test_doctor_checks_the_signature_with_the_env_files_secret_key(workdir: Path) -> None:
+    from tests.doctor_signer import APP, EMPTY, HOST, NOW, SK, make_token
+
+    token = make_token(f"GET\n{APP}/user-open-data/\nopenData=abc123\n{EMPTY}")
+    argv = ["doctor", "--url", f"{HOST}{APP}/user-open-data?openData=abc123", "--token", token, "--now", str(NOW)]
+    assert "cannot be checked without the secret key" in run_main(*argv)[1]
+    (workdir / "mp-explorer.env").write_text(f"MP_SECRET_KEY={SK}\n")
+    code, out, _ = run_main(*argv)
+    assert code == 0, out
+    assert "ok   signature  HMAC-SHA256 with the secret key matches" in out

@@ -11,7 +11,9 @@ import os
 import sys
 from pathlib import Path
 
+from explorer import environment
 from explorer.commands import _inputs
+from explorer.commands.env_flags import add_env_flag, environment_of
 from explorer.commands.errors import EXIT_FAILURE, EXIT_OK, UsageError
 
 PRIVATE_KEY_FILE = "private_key.pem"
@@ -48,10 +50,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     decrypt.add_argument("ciphertext", metavar="CIPHERTEXT", help="base64 user data, or - for stdin")
-    decrypt.add_argument("--private-key", required=True, metavar="PATH", help="RSA private key PEM (PKCS#1 or #8)")
     decrypt.add_argument(
-        "--passphrase-env", metavar="VAR", help="name of the environment variable holding the key's passphrase"
+        "--private-key",
+        metavar="PATH",
+        help=f"RSA private key PEM, PKCS#1 or #8 (default: ${environment.PRIVATE_KEY_PATH})",
     )
+    decrypt.add_argument(
+        "--passphrase-env",
+        metavar="VAR",
+        help="name of the variable holding the key's passphrase (an env file's, else the environment's)",
+    )
+    add_env_flag(decrypt)
     decrypt.set_defaults(handler=run_decrypt)
 
     keygen = subparsers.add_parser(
@@ -70,10 +79,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     keygen.set_defaults(handler=run_keygen)
 
 
-def _passphrase(var: str | None) -> str | None:
+def _passphrase(var: str | None, args: argparse.Namespace | None = None) -> str | None:
     if var is None:
         return None
-    value = os.environ.get(var)
+    # decrypt reads env files too (--env, ./mp-explorer.env); keygen only the environment.
+    value = environment_of(args).get(var) if args is not None else os.environ.get(var)
     if value is None:
         raise UsageError(f"--passphrase-env: environment variable {var!r} is not set")
     if not value:
@@ -88,10 +98,21 @@ def _passphrase(var: str | None) -> str | None:
 def run_decrypt(args: argparse.Namespace) -> int:
     from explorer import crypto
 
-    passphrase = _passphrase(args.passphrase_env)
-    if args.ciphertext == "-" and args.private_key == "-":
+    passphrase = _passphrase(args.passphrase_env, args)
+    private_key = args.private_key
+    flag = "--private-key"
+    if private_key is None:
+        private_key = environment_of(args).get(environment.PRIVATE_KEY_PATH)
+        flag = environment.PRIVATE_KEY_PATH
+        if not private_key:
+            raise UsageError(
+                f"missing private key: give --private-key PATH or set {environment.PRIVATE_KEY_PATH} "
+                "(in the environment or an env file)"
+            )
+        private_key = str(Path(private_key).expanduser())
+    if args.ciphertext == "-" and private_key == "-":
         raise UsageError("the ciphertext and --private-key cannot both come from stdin")
-    pem = _inputs.read_bytes(args.private_key, "--private-key")
+    pem = _inputs.read_bytes(private_key, flag)
     ciphertext = _inputs.read_bytes("-", "CIPHERTEXT") if args.ciphertext == "-" else args.ciphertext
     try:
         key = crypto.load_private_key(pem, passphrase)

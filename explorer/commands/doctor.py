@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
 from explorer import doctor, environment, signing
 from explorer.commands import _inputs, request_flags
+from explorer.commands.env_flags import environment_of
 from explorer.commands.errors import EXIT_FAILURE, EXIT_OK, UsageError
 
 DOCTOR_EPILOG = f"""\
@@ -131,7 +131,8 @@ def found_token(args: argparse.Namespace, request: doctor.ImportedRequest) -> do
 
 def optional_secret_key(args: argparse.Namespace) -> str | None:
     """The secret key when one is given (flag, file or environment), else None: it is optional here."""
-    if args.secret_key_file is None and args.secret_key is None and not os.environ.get(environment.SECRET_KEY):
+    given = environment_of(args).get(environment.SECRET_KEY)  # env files too, as request_flags reads it
+    if args.secret_key_file is None and args.secret_key is None and not given:
         return None
     return request_flags.secret_key(args)
 

@@ -206,6 +206,8 @@ def _banner(handle: SandboxHandle, args: argparse.Namespace) -> str:
             f"                    POST {base}/sandbox/v1/apps/{handle.app_id}/push-tokens",
             f"                    GET  {base}/sandbox/v1/apps/{handle.app_id}/users",
             f"                    GET  {base}/sandbox/v1/health",
+            f'Faults on demand    POST {base}/sandbox/v1/faults  {{"kind": "code", "code": "900231", "count": 2}}',
+            "                    (kinds: code, http, delay, close, rate_limit; GET lists them, DELETE clears them)",
             "",
             "Every Open API call is checked in this order: route, appId, body size, then the "
             f"X-Mp-Open-Api-Token: JWT shape, alg HS256, signature, claims iss/dig/ts, iss = access key id, "
