@@ -81,7 +81,7 @@ def svg_to_png(chromium: str, svg: Path, png: Path) -> None:
 
 async def settle(pilot: Any) -> None:
     """Wait for workers (sandbox start, mint, send) and for the stage flashes to fade."""
-    from explorer.tui.stages import StageView
+    from explorer.tui.stage_views import StageView
 
     app = pilot.app
     for _ in range(200):

@@ -26,17 +26,17 @@ def replay() -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def _frozen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import explorer.client
-    import explorer.tui.stages
+    import explorer.tui.stage_views
 
     monkeypatch.setenv("MP_EXPLORER_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(explorer.client, "time", snap.frozen_client_clock())
     # A changed stage flashes its border for FLASH_SECONDS; shortened here and waited out below.
-    monkeypatch.setattr(explorer.tui.stages, "FLASH_SECONDS", 0.05)
+    monkeypatch.setattr(explorer.tui.stage_views, "FLASH_SECONDS", 0.05)
 
 
 async def settle(pilot: Any) -> None:
     """Wait for workers and for every stage flash to end, so the frame no longer moves."""
-    from explorer.tui.stages import StageView
+    from explorer.tui.stage_views import StageView
 
     app = pilot.app
     for _ in range(100):

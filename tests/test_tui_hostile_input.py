@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from explorer.endpoints import BY_NAME
 from explorer.tui.app import ExplorerApp
-from explorer.tui.form import INPUT_FIELDS
+from explorer.tui.form_fields import INPUT_FIELDS
 from explorer.tui.model import FormState, compute
 from explorer.tui.settings import Settings
 

@@ -27,7 +27,7 @@ from explorer.tui.model import Stages, compute
 from explorer.tui.response import ResponsePanel
 from explorer.tui.sandbox_life import SandboxLife
 from explorer.tui.settings import Settings
-from explorer.tui.stages import StagesPanel
+from explorer.tui.stage_views import StagesPanel
 from explorer.tui.workspace_actions import WorkspaceActions
 
 REAL_API = "https://dip-cb.binanceapi.com"

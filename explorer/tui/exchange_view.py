@@ -27,7 +27,7 @@ RECEIVED = "bold #7ee787"
 
 
 @dataclass(frozen=True)
-class Outcome:
+class DecryptedPane:
     """What the decrypted panel shows: a title, a renderable and whether it is good news."""
 
     title: str
@@ -230,42 +230,42 @@ def verdict_view(sandbox: dict[str, Any], ours: str | None) -> RenderableType:
 
 def decrypted_view(
     exchange: Exchange, key_status: KeyStatus, ours: str | None, minted: dict[str, Any] | None = None
-) -> Outcome:
+) -> DecryptedPane:
     """The answer line (code and the server's message), then userData decrypted, or why it could not be."""
-    outcome = _decrypted(exchange, key_status, ours, minted)
+    pane = _decrypted(exchange, key_status, ours, minted)
     if exchange.status is None:
-        return outcome
-    return Outcome(outcome.title, Group(answer_line(exchange), outcome.body), outcome.ok)
+        return pane
+    return DecryptedPane(pane.title, Group(answer_line(exchange), pane.body), pane.ok)
 
 
 def _decrypted(
     exchange: Exchange, key_status: KeyStatus, ours: str | None, minted: dict[str, Any] | None = None
-) -> Outcome:
+) -> DecryptedPane:
     """userData decrypted with the private key, or why it could not be.
 
     `minted` is the sandbox's answer for the data token that was sent, when the explorer minted it:
     the plaintext of an openid-scoped token is then checked against the user it was minted for.
     """
     if exchange.status is None:
-        return Outcome("nothing to decrypt", Text(f"no response: {exchange.error}", style=render.ERROR))
+        return DecryptedPane("nothing to decrypt", Text(f"no response: {exchange.error}", style=render.ERROR))
     sandbox = exchange.sandbox
     if exchange.code is not None and exchange.code != "000000":
         meaning = ENVELOPE_CODES.get(exchange.code, "not a documented code")
         head = Text(f"no userData: the API answered {exchange.code} ({meaning})", style=render.ERROR)
         if sandbox:
-            return Outcome("sandbox verdict", Group(head, verdict_view(sandbox, ours)))
-        return Outcome("nothing to decrypt", head)
+            return DecryptedPane("sandbox verdict", Group(head, verdict_view(sandbox, ours)))
+        return DecryptedPane("nothing to decrypt", head)
     if exchange.error_kind is not None:
-        return Outcome("nothing to decrypt", Text(f"no envelope to read: {exchange.error}", style=render.ERROR))
+        return DecryptedPane("nothing to decrypt", Text(f"no envelope to read: {exchange.error}", style=render.ERROR))
     user_data = exchange.user_data
     if user_data is None:
-        return Outcome(
+        return DecryptedPane(
             "nothing to decrypt",
             Text("no userData in this response (only GetUserOpenId returns encrypted user data)", style=render.NOTE),
         )
     if key_status.key is None:
         reason = key_status.status or "no private key given"
-        return Outcome(
+        return DecryptedPane(
             "not decrypted",
             Text(f"cannot decrypt userData: {reason}; give the private key (a path or pasted PEM)", style=render.NOTE),
         )
@@ -274,7 +274,7 @@ def _decrypted(
     try:
         decrypted = decrypt(key_status.key, user_data)
     except CryptoError as exc:
-        return Outcome("decryption failed", Text(f"✗ {exc.message}", style=render.ERROR))
+        return DecryptedPane("decryption failed", Text(f"✗ {exc.message}", style=render.ERROR))
     body: list[RenderableType] = [
         Text(f"userData: {len(user_data)} base64 characters, RSA PKCS#1 v1.5 → UTF-8", style=render.LABEL),
     ]
@@ -289,4 +289,4 @@ def _decrypted(
             body.append(Text(f"✗ this data token was minted for openid {minted['openId']}", style=render.ERROR))
     elif minted and minted.get("scope"):
         body.append(Text(f"scope {minted['scope']} (user {minted.get('openId', '?')})", style=render.NOTE))
-    return Outcome("decrypted", Group(*body), ok=True)
+    return DecryptedPane("decrypted", Group(*body), ok=True)

@@ -15,29 +15,12 @@ from explorer import multipart
 from explorer.endpoints import BY_NAME, ENDPOINTS, MULTIPART, find
 from explorer.multipart import Multipart
 from explorer.tui.fields import FieldInput, FieldTextArea, describe_character, hidden_characters
+from explorer.tui.form_fields import BODY_LABEL, BY_ID, FIELDS, MULTIPART_BODY_LABEL, SECRET_FIELDS, SECTIONS, FormField
 from explorer.tui.model import FormState, Stages
 from explorer.tui.private_key import KeyStatus, load_key
 from explorer.tui.sandbox_link import Credentials
 from explorer.tui.settings import Settings
 from explorer.tui.ts_age import pinned_hint
-
-SECRET_FIELDS = ("secret-key", "private-key", "passphrase")
-INPUT_FIELDS = (
-    "target",
-    "method",
-    "path",
-    "app-id",
-    "access-key-id",
-    "secret-key",
-    "data-token",
-    "ts",
-    "private-key",
-    "passphrase",
-    "timeout",
-    "file",
-)
-BODY_LABEL = "body  (exact UTF-8 bytes: hashed and sent)"
-MULTIPART_BODY_LABEL = "body  (multipart, built from the file; binary summarised)"
 
 
 class KeyInput(FieldInput):
@@ -133,47 +116,39 @@ class Form(VerticalScroll):
         return Horizontal(Label(label), widget, classes="row")
 
     def compose(self) -> ComposeResult:
-        yield Static("target", classes="section -first")
-        yield self._row("base URL", FieldInput(id="target", compact=True, placeholder="https://dip-cb.binanceapi.com"))
-        yield Static("", id="target-hint", classes="hint -empty")
-        yield self._row("timeout s", FieldInput(id="timeout", compact=True, value="10"))
-        yield Static("request", classes="section")
+        for index, (section, field_ids) in enumerate(SECTIONS):
+            yield Static(section, classes="section -first" if index == 0 else "section")
+            for field_id in field_ids:
+                if field_id == "endpoint":
+                    yield self._row("endpoint", self._endpoint_picker())
+                    continue
+                field = BY_ID[field_id]
+                yield from self._field(field)
+                if field.hint is not None:
+                    yield Static("", id=field.hint, classes="hint -empty")
+
+    def _endpoint_picker(self) -> Select[str]:
         options = [(endpoint.name, endpoint.name) for endpoint in ENDPOINTS]
-        yield self._row(
-            "endpoint",
-            Select(
-                options, id="endpoint", compact=True, prompt="(custom)", value=self._initial_endpoint or Select.NULL
-            ),
+        initial = self._initial_endpoint or Select.NULL
+        return Select(options, id="endpoint", compact=True, prompt="(custom)", value=initial)
+
+    def _field(self, field: FormField) -> ComposeResult:
+        """A field's widgets: a label above a multi-line box, or a label and an input on one row."""
+        if field.kind == "lines":
+            label_id = "body-label" if field.id == "body" else None
+            yield Label(field.label, id=label_id, classes="field-label")
+            yield FieldTextArea(
+                id=field.id, compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
+            )
+            return
+        kind = KeyInput if field.kind == "pem" else FieldInput
+        widget = kind(
+            id=field.id, compact=True, password=field.secret, placeholder=field.placeholder, value=field.initial
         )
-        yield self._row("method", FieldInput(id="method", compact=True, value="GET"))
-        yield self._row("path", FieldInput(id="path", compact=True, placeholder="/mp-api/v1/apps/{appId}/..."))
-        yield Static("", id="path-hint", classes="hint -empty")
-        yield Label("query  (name=value per line, or a=1&b=2)", classes="field-label")
-        yield FieldTextArea(id="query", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        yield Label(BODY_LABEL, id="body-label", classes="field-label")
-        yield FieldTextArea(id="body", compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        with Horizontal(id="file-row", classes="row -hidden"):
-            yield Label("file")
-            yield FieldInput(id="file", compact=True, placeholder="jpg/png path; empty: built-in sample.png")
-        yield Static("credentials", classes="section")
-        yield self._row("app id", FieldInput(id="app-id", compact=True))
-        yield self._row("access key", FieldInput(id="access-key-id", compact=True, placeholder="access key id (iss)"))
-        yield self._row("secret key", FieldInput(id="secret-key", compact=True, password=True))
-        yield Static("", id="secret-hint", classes="hint -empty")
-        yield self._row(
-            "data token", FieldInput(id="data-token", compact=True, placeholder="openData of GetUserOpenId")
-        )
-        yield Static("", id="data-token-ttl", classes="hint -empty")
-        yield self._row("ts", FieldInput(id="ts", compact=True, placeholder="Unix seconds"))
-        yield Static("", id="ts-mode", classes="hint -empty")
-        yield Static("decryption", classes="section")
-        yield self._row(
-            # "private key" would fill the 11-column label and touch its field.
-            "RSA key",
-            KeyInput(id="private-key", compact=True, password=True, placeholder="private key: path or pasted PEM"),
-        )
-        yield Static("", id="private-key-status", classes="hint -empty")
-        yield self._row("passphrase", FieldInput(id="passphrase", compact=True, password=True, placeholder="if any"))
+        if field.id == "file":  # shown only for UploadFile
+            yield Horizontal(Label(field.label), widget, id="file-row", classes="row -hidden")
+        else:
+            yield self._row(field.label, widget)
 
     # --- reading and writing ------------------------------------------------------------------
 
@@ -187,23 +162,8 @@ class Form(VerticalScroll):
 
     def state(self) -> FormState:
         endpoint = self.query_one("#endpoint", Select).value
-        return FormState(
-            target=self.value("target"),
-            endpoint=endpoint if isinstance(endpoint, str) else None,
-            method=self.value("method"),
-            path=self.value("path"),
-            query=self.value("query"),
-            body=self.value("body"),
-            app_id=self.value("app-id"),
-            access_key_id=self.value("access-key-id"),
-            secret_key=self.value("secret-key"),
-            data_token=self.value("data-token"),
-            private_key=self.value("private-key"),
-            passphrase=self.value("passphrase"),
-            ts=self.value("ts"),
-            timeout=self.value("timeout"),
-            file=self.value("file"),
-        )
+        texts = {field.attr: self.value(field.id) for field in FIELDS}
+        return FormState(endpoint=endpoint if isinstance(endpoint, str) else None, **texts)
 
     def set_value(self, field_id: str, value: str, *, quiet: bool = False) -> None:
         """Set a field; with `quiet`, on_edit is not called (the caller recomputes)."""
@@ -262,22 +222,14 @@ class Form(VerticalScroll):
     def prefill(self, settings: Settings) -> None:
         """Put what the explorer was started with into the fields (quietly: the app computes once)."""
         s = settings
-        values = {
-            "target": s.base_url or "",
-            "method": s.method,
-            "path": s.path,
-            "query": s.query,
-            "body": s.body,
-            "app-id": s.app_id,
-            "access-key-id": s.access_key_id,
-            "secret-key": s.secret_key,
-            "private-key": s.private_key,
-            "passphrase": s.passphrase,
-            "data-token": s.data_token,
-            "timeout": f"{s.timeout:g}",
-            "file": s.file,
-            "ts": str(s.ts if s.ts is not None else s.clock()),
+        values: dict[str, str | None] = {
+            field.id: getattr(s, field.setting or field.attr, None)
+            for field in FIELDS
+            if field.attr not in ("ts", "timeout")
         }
+        values["target"] = s.base_url or ""
+        values["timeout"] = f"{s.timeout:g}"
+        values["ts"] = str(s.ts if s.ts is not None else s.clock())
         if s.endpoint:
             # Quiet: the first frame shows the stages without a flash (snapshots stay stable).
             self.apply_endpoint(s.endpoint, quiet=True)

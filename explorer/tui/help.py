@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
 from explorer import signing
-from explorer.tui.model import FIELD_STAGE
+from explorer.tui.form_fields import HELP_TOPICS
 
 # The spec's get-open-data vector (tests/data/vectors.json), computed here so the example never drifts.
 EXAMPLE = {
@@ -45,7 +45,7 @@ def topic_for(focused: DOMNode | None) -> str:
     """The help topic of the focused widget: its own `help_topic`, its field's, or its container's."""
     node = focused
     while node is not None and not isinstance(node, Screen):
-        topic = getattr(node, "help_topic", None) or FIELD_STAGE.get(node.id or "")
+        topic = getattr(node, "help_topic", None) or HELP_TOPICS.get(node.id or "")
         if topic:
             return str(topic)
         node = node.parent

@@ -16,25 +16,6 @@ from explorer import multipart, signing
 from explorer.endpoints import BY_NAME, MULTIPART, fill_json_placeholders, fill_placeholders, placeholders_in
 from explorer.request import RequestSpec, check_base_url
 
-# Which stage an input feeds (for F1 help and for error placement).
-FIELD_STAGE: dict[str, str] = {
-    "target": "send",
-    "endpoint": "canonical",
-    "method": "canonical",
-    "path": "canonical",
-    "query": "canonical",
-    "body": "canonical",
-    "file": "canonical",
-    "app-id": "canonical",
-    "data-token": "canonical",
-    "access-key-id": "jwt",
-    "secret-key": "jwt",
-    "ts": "jwt",
-    "private-key": "decrypt",
-    "passphrase": "decrypt",
-    "timeout": "send",
-}
-
 
 @dataclass(frozen=True)
 class FormState:

@@ -176,8 +176,8 @@ class ResponsePanel(Horizontal):
         self.raw.show(exchange_view.raw_view(exchange), title=f"raw · {status}", state="ok" if exchange.ok else "bad")
         # Only a data token the explorer minted, and that was actually sent, has a known user.
         minted = minted_for(dict(stages.spec.query).get("openData"))
-        outcome = exchange_view.decrypted_view(exchange, key_status(), stages.signature.canonical_request, minted)
-        self.decrypted.show(outcome.body, title=outcome.title, state="ok" if outcome.ok else "bad")
+        pane = exchange_view.decrypted_view(exchange, key_status(), stages.signature.canonical_request, minted)
+        self.decrypted.show(pane.body, title=pane.title, state="ok" if pane.ok else "bad")
 
     def cancel_send(self) -> None:
         """Escape: abandon the send in flight, and say what was abandoned."""
