@@ -304,6 +304,13 @@ def journeys_cli(tree: Tree, sandbox: SandboxProcess, seen: Seen) -> None:
         [*request, "--base-url", sandbox.base_url, "--secret-key-file", str(tree.inputs / "secret-key.txt"), "--curl"],
     )
     assert curl.startswith("curl") and signing.HEADER_NAME in curl
+    # Code export: the HTTPie command carries a token, the programs no credential at all.
+    for language in ("httpie", "python", "python-httpx", "node", "go", "java", "php"):
+        key_file = str(tree.inputs / "secret-key.txt")
+        code = run_cli(
+            tree, seen, [*request, "--base-url", sandbox.base_url, "--secret-key-file", key_file, "--code", language]
+        )
+        assert "MP_SECRET_KEY" in code or signing.HEADER_NAME in code, language
     as_json = run_cli(tree, seen, [*request, "--secret-key", SECRET_KEY, "--json"])
     assert '"token"' in as_json
     token = run_cli(tree, seen, [*request, "--token"], {"MP_SECRET_KEY": SECRET_KEY}).strip()
