@@ -36,6 +36,7 @@ const USER_DATA = @@USER_DATA@@; // the answer carries encrypted userData
 @@RULES@@
 
 const HEADER_NAME = 'X-Mp-Open-Api-Token';
+const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~';
 
 // Every byte outside A-Z a-z 0-9 - _ . ~ as %XY. (rawurlencode is close, but which bytes it
 // leaves alone has changed between PHP versions: spell the rule out.)
@@ -45,7 +46,7 @@ function percent_encode(string $bytes, bool $upper = true): string
     $length = strlen($bytes);
     for ($i = 0; $i < $length; $i++) {
         $ch = $bytes[$i];
-        if (ctype_alnum($ch) || $ch === '-' || $ch === '_' || $ch === '.' || $ch === '~') {
+        if (strspn($ch, UNRESERVED) === 1) {
             $out .= $ch;
         } else {
             $hex = sprintf('%02x', ord($ch));
@@ -61,7 +62,7 @@ function percent_decode(string $text): string
     $out = '';
     $length = strlen($text);
     for ($i = 0; $i < $length; $i++) {
-        if ($text[$i] === '%' && $i + 2 < $length && ctype_xdigit(substr($text, $i + 1, 2))) {
+        if ($text[$i] === '%' && $i + 2 < $length && strspn(substr($text, $i + 1, 2), '0123456789abcdefABCDEF') === 2) {
             $out .= chr(hexdec(substr($text, $i + 1, 2)));
             $i += 2;
         } else {
