@@ -62,6 +62,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.sandbox_life = SandboxLife(self.settings)
         self.response = ResponsePanel(id="response")  # the raw and decrypted panes; runs the send
         self.workspace = WorkspaceActions(self)  # request files and the send history
+        self.code_language = "python"  # the code view's language (f7), kept for the session
 
     def compose(self) -> ComposeResult:
         yield self.sandbox_life
@@ -218,6 +219,15 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     def action_show_value(self) -> None:
         self.query_one(StagesPanel).show_value(self.focused)
+
+    def action_show_code(self) -> None:
+        from explorer.tui.code_view import CodeScreen
+
+        def remember(language: str | None) -> None:
+            if language:
+                self.code_language = language
+
+        self.push_screen(CodeScreen(self.stages, self.settings.rules, self.code_language), remember)
 
     # --- request files and history ---------------------------------------------------------------
 

@@ -17,6 +17,7 @@ EXPLORER: tuple[Binding, ...] = (
     Binding("f4", "copy('digest')", "copy digest", show=False, id="explorer.copy_digest"),
     Binding("f5", "copy('curl')", "copy curl", id="explorer.copy_curl"),
     Binding("f6", "show_value", "whole value", show=False, id="explorer.show_value"),
+    Binding("f7", "show_code", "code", show=False, id="explorer.show_code"),
     Binding("ctrl+t", "mint_token", "new data token", priority=True, id="explorer.mint_token"),
     Binding("ctrl+o", "mint_push_token", "new push token", show=False, priority=True, id="explorer.mint_push_token"),
     Binding("ctrl+g", "toggle_pin", "pin ts", priority=True, id="explorer.pin_ts"),

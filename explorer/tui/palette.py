@@ -17,6 +17,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "The focused stage's value (or the last copy) on one line, to select or save to a file (f6)",
         "show_value",
     ),
+    (
+        "Show code",
+        "The request as curl, HTTPie or a program in Python, Node.js, Go, Java or PHP, to copy (f7)",
+        "show_code",
+    ),
     ("Mint data token", "Ask the sandbox for a new 2-minute data token", "mint_token"),
     (
         "Mint push token",
