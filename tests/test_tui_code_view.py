@@ -122,3 +122,37 @@ def test_form_that_cannot_be_signed_names_the_field() -> None:
 
 def test_control_characters_are_shown_not_sent_to_the_terminal() -> None:
     assert shown("a\x1b[31mb\n\tc\x9b") == "a\\x1b[31mb\n\tc\\x9b"
+
+
+async def test_f7_opens_the_view_on_the_explorers_request_and_keeps_the_language() -> None:
+    from tests.tui_support import app_for
+
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodeScreen)
+        assert screen.language == "python"
+        stages = app.stages
+        assert stages.spec is not None and stages.base_url is not None
+        assert screen.query_one(TextArea).text == program("python", export_request(stages.spec, stages.base_url))
+        await pilot.press("5")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CodeScreen)
+        assert app.code_language == "node"
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, CodeScreen) and app.screen.language == "node"
+
+
+async def test_palette_names_the_code_view() -> None:
+    from tests.tui_support import app_for
+
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Show code" in titles
