@@ -106,6 +106,26 @@ async def help_screen(pilot: Any) -> None:
     await settle(pilot)
 
 
+async def doctor_screen(pilot: Any) -> None:
+    """ctrl+n, then a curl command pasted whose token forgot the trailing '/' (made for the demo app)."""
+    from textual import events
+
+    from explorer import signing
+
+    app = pilot.app
+    state = app.form.state()
+    path, query = f"/mp-api/v1/apps/{state.app_id}/user-open-data", [("openData", state.data_token)]
+    token = signing.sign_with_rules(
+        method="GET", path=path, query=query, access_key_id=state.access_key_id, secret_key=state.secret_key,
+        rules=signing.Rules(trailing_slash=False),
+    ).token  # fmt: skip
+    curl = f"curl -sS '{state.target}{path}?openData={state.data_token}' \\\n  -H 'X-Mp-Open-Api-Token: {token}'"
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    app.post_message(events.Paste(curl))
+    await settle(pilot)
+
+
 Step = Callable[[Any], Awaitable[None]]
 
 
@@ -135,12 +155,17 @@ def states() -> dict[str, tuple[dict[str, Any], Step, Callable[[Any], None]]]:
         if type(app.screen).__name__ != "HelpScreen":
             raise RuntimeError("help: the help screen is not open")
 
+    def diagnosed(app: Any) -> None:
+        if "[trailing-slash-missing]" not in getattr(app.screen, "report_text", ""):
+            raise RuntimeError("doctor: the mistake is not named on screen")
+
     return {
         "start": ({}, nothing, started),
         "after-send": ({}, send, sent_ok),
         # Signed without the appended '/': the sandbox computes another canonical request and says where.
         "rejected": ({"rules": signing.Rules(trailing_slash=False)}, send, rejected),
         "help": ({}, help_screen, helped),
+        "doctor": ({}, doctor_screen, diagnosed),
     }
 
 

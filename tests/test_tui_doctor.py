@@ -113,3 +113,42 @@ def test_the_sandbox_verdict_names_its_likely_mistakes_escaped() -> None:
     text = console.export_text()
     assert "likely" in text and "trailing '/' missing; evil \\x1b[2J title" in text
     assert "\x1b" not in text
+
+
+async def test_explorer_opens_the_doctor_with_ctrl_n_and_imports_the_paste_into_its_form() -> None:
+    from tests.tui_support import app_for
+
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DoctorScreen)
+        app.post_message(events.Paste(CURL))
+        await pilot.pause()
+        assert "[trailing-slash-missing]" in screen.report_text
+        await pilot.press("f1")  # the catalogue as help
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        assert "secret-key-base64-decoded" in app.screen.query_one("#help-text").source  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert not isinstance(app.screen, DoctorScreen)
+        assert app.form.value("path") == f"{APP}/user-open-data"
+        assert app.form.value("query") == "openData=abc123"
+        assert app.form.value("target") == HOST
+        assert app.stages.signature is not None
+        assert app.stages.signature.canonical_uri == f"{APP}/user-open-data/"
+
+
+async def test_the_palette_lists_the_doctor() -> None:
+    from tests.tui_support import app_for
+
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Doctor" in titles and "Import from curl" in titles

@@ -236,6 +236,12 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         {"save": self.workspace.save, "open": self.workspace.open_picker, "history": self.workspace.show_history,
          "clear_history": self.workspace.clear_history}[what]()  # fmt: skip
 
+    def action_doctor(self) -> None:
+        """ctrl+n: the doctor screen; its ctrl+l fills this form from the pasted request."""
+        from explorer.tui.doctor_screen import open_doctor
+
+        open_doctor(self)
+
     # --- toggles, help, palette ----------------------------------------------------------------
 
     def action_toggle_pin(self) -> None:

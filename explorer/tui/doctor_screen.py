@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -225,3 +225,21 @@ def form_values(request: doctor.ImportedRequest) -> dict[str, str]:
     if app_id and re.fullmatch(r"[A-Za-z0-9_-]+", app_id):
         values["app-id"] = app_id
     return values
+
+
+def open_doctor(app: Any) -> None:
+    """Push the doctor over the explorer (`app`), with the form's keys; fill the form on ctrl+l."""
+    if isinstance(app.screen, DoctorScreen):
+        return
+    state = app.form.state()
+
+    def fill(request: doctor.ImportedRequest | None) -> None:
+        if request is None:
+            return
+        for field_id, value in form_values(request).items():
+            app.form.set_value(field_id, value)
+        app.notify(
+            f"form filled from the pasted request: {doctor.visible(request.method)} {doctor.visible(request.path)}"
+        )
+
+    app.push_screen(DoctorScreen(secret_key=state.secret_key, access_key_id=state.access_key_id), callback=fill)

@@ -31,7 +31,7 @@ def _example() -> signing.Signature:
 
 DOCTOR_HELP = """# Doctor
 
-`f8` opens the doctor: paste the token the Open API refused (bare, `Bearer …` or the header line;
+`ctrl+n` opens the doctor: paste the token the Open API refused (bare, `Bearer …` or the header line;
 empty takes it from the request) and the request it was made for, as a curl command line or a raw
 HTTP request. Every check runs in the verifier's order; when `dig` (or, with the secret key, the
 signature) does not match, the catalogue below is tried alone and in pairs, and the signer's

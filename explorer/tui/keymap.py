@@ -25,6 +25,7 @@ EXPLORER: tuple[Binding, ...] = (
     Binding("f8", "workspace('save')", "save", show=False, id="explorer.save_request"),
     Binding("f9", "workspace('open')", "open", show=False, id="explorer.open_request"),
     Binding("f10", "workspace('history')", "history", show=False, id="explorer.history"),
+    Binding("ctrl+n", "doctor", "doctor", show=False, priority=True, id="explorer.doctor"),
     # Priority, so focus moves when the key arrives: Textual routes each key to the widget focused
     # at that moment, and a non-priority tab moved focus only after the keys queued behind it
     # had gone to the old field ("tab" then "POST" in one terminal read typed into the old one).

@@ -41,6 +41,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Open request file", "Pick a saved request from a folder (f9)", "workspace('open')"),
     ("History", "Every send, newest first; load one back into the form (f10)", "workspace('history')"),
     ("Clear history", "Delete every recorded send", "workspace('clear_history')"),
+    ("Doctor", "Diagnose a failing token: paste it with its curl command or raw request (ctrl+n)", "doctor"),
+    (
+        "Import from curl",
+        "Paste a curl command or raw request in the doctor, then ctrl+l fills the form from it",
+        "doctor",
+    ),
     ("Reveal or mask secrets", "Show or hide the secret and private keys", "toggle_reveal"),
     ("Help for the focused stage", "What this stage does, with an example (F1)", "help"),
 )
