@@ -55,7 +55,13 @@ def describe_character(char: str) -> str:
 
 
 class ImmediateBindings:
-    """Mixin for a focusable widget: its own bindings run inline, before the next key is handled."""
+    """Mixin for a focusable widget: its own bindings run inline, before the next key is handled.
+
+    Works around Textualize/textual#6605 (a bound key such as backspace or ctrl+u bubbles to the app
+    and runs after the printable keys queued behind it); upstream's fix is proposed in
+    Textualize/textual#6631. Relies on the private Input._on_key / TextArea._on_key and the widget's
+    `_bindings` map (listed in framework_fences.PRIVATE_NAMES and checked by a test).
+    """
 
     async def _on_key(self, event: events.Key) -> None:
         if not event.is_printable:
@@ -74,6 +80,9 @@ class FieldInput(ImmediateBindings, Input):
     With `on_change` set (the form sets it), a change is handed over at once instead of as a
     bubbling Changed message: the stages then follow the keystroke in the frame that echoes it.
     The Changed message reached the form after that frame was drawn, so every key cost a frame.
+    Textual has no public hook for that (no upstream issue asks for one); this swallows the
+    field's own Changed message in post_message and honours `prevent` through the private
+    MessagePump._is_prevented (listed in framework_fences.PRIVATE_NAMES).
     """
 
     on_change: Callable[[FieldInput], None] | None = None
@@ -106,7 +115,12 @@ class FieldInput(ImmediateBindings, Input):
 
 
 class ExactDocument(Document):
-    """A document whose lines break at '\\n' only, so `text` is exactly what was loaded and typed."""
+    """A document whose lines break at '\\n' only, so `text` is exactly what was loaded and typed.
+
+    Textual's Document splits at every str.splitlines break and rejoins with one newline style, by
+    design (Textualize/textual#4207: mixed line endings are unified on export). A signed body must
+    come back byte for byte, so this subclasses the private textual.document._document.Document.
+    """
 
     def __init__(self, text: str) -> None:
         self._newline = "\n"

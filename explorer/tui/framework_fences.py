@@ -2,8 +2,9 @@
 
 Each override names what it relies on in PRIVATE_NAMES, so tests/test_textual_internals.py fails
 the day Textual renames or removes one (pyproject.toml pins Textual to the minor version these were
-checked on). The other overrides of Textual's internals live beside the widgets they change and are
-listed here too: explorer/tui/fields.py (key order, exact text) and explorer/tui/form.py (pasted keys).
+checked on, 8.2). The other overrides of Textual's internals live beside the widgets they change and
+are listed here too: explorer/tui/fields.py (key order: Textualize/textual#6605; exact text:
+Textualize/textual#4207) and explorer/tui/form.py (a pasted PEM).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ class LocalsFreeCrashReport(_AppBase):
 
     Textual's report (App._fatal_error) prints a Rich traceback with show_locals=True, which would
     print the secret key to the terminal and into bug reports. This keeps the traceback and drops the
-    locals. Textual offers no switch for it.
+    locals. Textual 8.2 offers no switch for it, and no upstream issue asks for one yet (searched
+    Textualize/textual's tracker: none as of 8.2.8); the override goes when a switch exists.
     """
 
     def _fatal_error(self) -> None:
@@ -54,20 +56,30 @@ class ScreenshotsWhereTheUserIs(_AppBase):
         return super().deliver_screenshot(filename, path, time_format)
 
 
-# Every private name of Textual the explorer uses: (module, attribute path). Checked by a test.
-PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
-    ("textual.app", "App._fatal_error"),
-    ("textual.app", "App._exit_renderables"),
-    ("textual.app", "App._close_messages_no_wait"),
-    ("textual.widget", "Widget._on_key"),
-    ("textual.dom", "DOMNode._bindings"),
-    ("textual.widgets._input", "Input._on_paste"),
-    ("textual.widgets._text_area", "TextArea._set_document"),
-    ("textual.widgets._text_area", "TextArea._rewrap_and_refresh_virtual_size"),
-    ("textual.widgets._text_area", "TextArea._on_text_area_changed"),
-    ("textual.message_pump", "MessagePump._is_prevented"),
-    ("textual.document._document", "Document"),
-    ("textual.document._document", "EditResult"),
-    ("textual.document._document_navigator", "DocumentNavigator"),
-    ("textual.document._wrapped_document", "WrappedDocument"),
+# Every private name of Textual the explorer relies on, each beside the reason (and upstream issue)
+# it works around. tests/test_textual_internals.py fails when one of them disappears.
+PRIVATE_NAMES: tuple[tuple[str, str, str], ...] = (
+    # (module, attribute path on its class, where and why)
+    ("textual.app", "App._fatal_error", "LocalsFreeCrashReport: no secrets in crash reports (no upstream switch)"),
+    ("textual.app", "App._close_messages_no_wait", "LocalsFreeCrashReport, as App._fatal_error ends"),
+    ("textual.widgets._input", "Input._on_key", "fields.ImmediateBindings: key order, Textualize/textual#6605"),
+    ("textual.widgets._text_area", "TextArea._on_key", "fields.ImmediateBindings: key order, Textualize/textual#6605"),
+    ("textual.widgets._input", "Input._on_paste", "fields.FieldInput and form.KeyInput: what a paste keeps"),
+    (
+        "textual.widgets._text_area",
+        "TextArea._set_document",
+        "fields.FieldTextArea: exact text, Textualize/textual#4207",
+    ),
+    ("textual.widgets._text_area", "TextArea._rewrap_and_refresh_virtual_size", "fields.FieldTextArea, as above"),
+    ("textual.message_pump", "MessagePump._is_prevented", "fields.FieldInput: a quiet set_value stays quiet"),
+    ("textual.document._document", "Document.replace_range", "fields.ExactDocument: lines break at \\n only"),
+    ("textual.document._document", "EditResult", "fields.ExactDocument"),
+    ("textual.document._document_navigator", "DocumentNavigator", "fields.FieldTextArea"),
+    ("textual.document._wrapped_document", "WrappedDocument", "fields.FieldTextArea"),
+)
+
+# Private attributes set on instances: (module, class, attribute path on a fresh instance, why).
+PRIVATE_INSTANCE_NAMES: tuple[tuple[str, str, str, str], ...] = (
+    ("textual.app", "App", "_exit_renderables", "LocalsFreeCrashReport: where the report is printed from"),
+    ("textual.widgets", "Input", "_bindings.key_to_bindings", "fields.ImmediateBindings, Textualize/textual#6605"),
 )

@@ -7,7 +7,6 @@ import io
 from rich.console import Console, Group, RenderableType
 from rich.segment import Segment
 from rich.text import Text
-from textual._context import active_app
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.css.styles import RulesMap
@@ -41,12 +40,13 @@ class RenderedOnce(RichVisual):
 
     def __init__(self, widget: Static, renderable: RenderableType) -> None:
         super().__init__(widget, renderable)
+        self._owner = widget  # its app draws the lines (the console and its options)
         self._width = -1
         self._lines: list[list[Segment]] = []
 
     def lines(self, width: int) -> list[list[Segment]]:
         if width != self._width:
-            app = active_app.get()
+            app = self._owner.app
             options = app.console_options.update(highlight=False, width=width, height=None)
             segments = app.console.render(self._renderable, options)
             self._lines = list(Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False))
