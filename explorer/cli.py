@@ -8,11 +8,13 @@ this module imports the commands, never the reverse.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
 
 from explorer.commands.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from explorer.safe_text import visible
 
 __all__ = ["SUBCOMMANDS", "UsageError", "main"]
 
@@ -39,8 +41,19 @@ def _subcommand_parser(name: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _escape_what_cannot_be_encoded() -> None:
+    """A stream whose encoding cannot hold a character (PYTHONIOENCODING=latin-1, LANG=C) writes its
+    escape (`\\u4e2d`) instead of ending in a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _escape_what_cannot_be_encoded()
     try:
         if args_list and args_list[0] in SUBCOMMANDS:
             parser = _subcommand_parser(args_list[0])
@@ -55,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         return int(handler(args) or 0)
     except UsageError as exc:
-        print(f"mp-explorer: error: {exc}", file=sys.stderr)
+        # Messages quote flags, paths and file contents: control characters are shown, never obeyed.
+        print(f"mp-explorer: error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from explorer.exchange import Decrypted
+from explorer.safe_text import is_printable_text, shorten
 
 MIN_KEY_BITS = 1024
 MAX_KEY_BITS = 4096
@@ -149,17 +150,42 @@ def decrypt_bytes(private_key: rsa.RSAPrivateKey, ciphertext: bytes) -> bytes:
         ) from None
 
 
+WRONG_KEY_NOTE = (
+    "with the wrong key, PKCS#1 v1.5 decryption returns pseudo-random bytes instead of failing "
+    "(OpenSSL's implicit rejection), and about 1 in 200 of those pass as UTF-8"
+)
+
+
 def decrypt_user_data(private_key: rsa.RSAPrivateKey, user_data: str | bytes) -> str:
-    """Decrypt `data.userData` (base64 of an RSA PKCS#1 v1.5 block) to UTF-8 text."""
+    """Decrypt `data.userData` (base64 of an RSA PKCS#1 v1.5 block) to UTF-8 text.
+
+    User data is printable text (an openid, a phone number, an e-mail address, or JSON of them):
+    an empty plaintext, or one with control characters, is what a wrong key gives, and is refused
+    with kind 'likely_wrong_key'.
+    """
     plaintext = decrypt_bytes(private_key, decode_base64(user_data))
     try:
-        return plaintext.decode("utf-8")
+        text = plaintext.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CryptoError(
             "not_utf8",
             f"decrypted, but the plaintext is not UTF-8 text (byte {exc.start}: {plaintext[exc.start]:#04x}); "
             "with PKCS#1 v1.5 a wrong key or corrupted data usually ends here",
         ) from None
+    if not text.strip():
+        shown = "empty" if not text else f"only white space ({len(plaintext)} bytes)"
+        raise CryptoError(
+            "likely_wrong_key",
+            f"decrypted, but the plaintext is {shown}: most likely not the key the data was encrypted for; "
+            f"{WRONG_KEY_NOTE}",
+        )
+    if not is_printable_text(text):
+        raise CryptoError(
+            "likely_wrong_key",
+            f"decrypted {len(plaintext)} bytes, but they are not printable text ({shorten(text, 60)}): most likely "
+            f"not the key the data was encrypted for; {WRONG_KEY_NOTE}",
+        )
+    return text
 
 
 def decrypt(private_key: rsa.RSAPrivateKey, user_data: str | bytes) -> Decrypted:

@@ -54,6 +54,7 @@ print(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))
         "explorer.export.go",
         "explorer.export.java",
         "explorer.export.php",
+        "explorer.safe_text",
     ],
 )
 def test_core_module_imports_nothing_heavy(module: str) -> None:

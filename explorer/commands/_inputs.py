@@ -69,3 +69,13 @@ def use_color(stream: TextIO) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def can_encode(stream: TextIO, text: str) -> bool:
+    """True when `stream`'s encoding can write `text` as it is (PYTHONIOENCODING=latin-1 cannot write CJK)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True

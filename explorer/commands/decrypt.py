@@ -15,6 +15,7 @@ from explorer import environment
 from explorer.commands import _inputs
 from explorer.commands.env_flags import add_env_flag, environment_of
 from explorer.commands.errors import EXIT_FAILURE, EXIT_OK, UsageError
+from explorer.safe_text import visible
 
 PRIVATE_KEY_FILE = "private_key.pem"
 PUBLIC_KEY_FILE = "public_key.pem"
@@ -119,9 +120,10 @@ def run_decrypt(args: argparse.Namespace) -> int:
         decrypted = crypto.decrypt(key, ciphertext)
     except crypto.CryptoError as exc:
         # Exactly one line, even when the message quotes a multi-line library error.
-        print(f"mp-explorer: {' '.join(exc.message.split())}", file=sys.stderr)
+        print(f"mp-explorer: {visible(' '.join(exc.message.split()))}", file=sys.stderr)
         return EXIT_FAILURE
-    print(decrypted.pretty())
+    # Decrypted data is outside text: a control character in it is shown as its escape.
+    print(visible(decrypted.pretty(), multiline=True))
     return EXIT_OK
 
 
@@ -167,6 +169,6 @@ def run_keygen(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"--out: cannot write to {args.out!r}: {reason}") from None
-    print(private_path)
-    print(public_path)
+    print(visible(str(private_path)))
+    print(visible(str(public_path)))
     return EXIT_OK

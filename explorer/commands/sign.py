@@ -107,11 +107,17 @@ def run_sign(args: argparse.Namespace) -> int:
     elif wire is not None and args.code == "httpie":
         from explorer.export import httpie_command
 
-        print(httpie_command(wire))
+        command = httpie_command(wire)
+        if not _inputs.can_encode(sys.stdout, command):
+            command = httpie_command(wire, ascii_only=True)  # exact still: the body as base64
+        print(command)
     elif wire is not None:
         from explorer.export import curl_command
 
-        print(curl_command(wire))
+        command = curl_command(wire)
+        if not _inputs.can_encode(sys.stdout, command):
+            command = curl_command(wire, ascii_only=True)  # exact still: the body as base64
+        print(command)
     else:
         print(render_signature(signature, color=_inputs.use_color(sys.stdout)))
     note = signing.secret_key_note(secret_key)

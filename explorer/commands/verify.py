@@ -15,6 +15,7 @@ from explorer import environment, signing
 from explorer.commands import _inputs, request_flags
 from explorer.commands.errors import EXIT_FAILURE, EXIT_OK, UsageError
 from explorer.commands.stage_text import compact_json, render_canonical_request, utc_text
+from explorer.safe_text import visible
 
 VERIFY_EPILOG = f"""\
 examples:
@@ -114,7 +115,7 @@ def render_verification(result: signing.Verification, *, color: bool = False) ->
     """'valid', or the named outcome with what the verifier saw and computed."""
     if result.ok:
         return "valid"
-    out = [f"{result.outcome}: {result.detail}"]
+    out = [f"{result.outcome}: {visible(result.detail)}"]
     if result.jwt_header is not None:
         out.append(f"{'JWT header':<18} {compact_json(result.jwt_header)}")
     if result.jwt_payload is not None:

@@ -11,25 +11,34 @@ import base64
 import shlex
 
 from explorer.request import WireRequest
+from explorer.safe_text import has_hidden
 
 
-def _is_shell_safe_text(body: bytes) -> bool:
+def _is_shell_safe_text(body: bytes, *, ascii_only: bool = False) -> bool:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return "\x00" not in text
+    if ascii_only and not text.isascii():
+        return False
+    # A control character (ESC, CR, ...) inside quotes would reach the terminal that shows the
+    # command, and a reader could not see it: such a body travels as base64 like binary bytes.
+    return not has_hidden(text, multiline=True)
 
 
-def curl_command(wire: WireRequest, *, multiline: bool = True) -> str:
-    """A curl command line that reproduces `wire` byte for byte."""
+def curl_command(wire: WireRequest, *, multiline: bool = True, ascii_only: bool = False) -> str:
+    """A curl command line that reproduces `wire` byte for byte.
+
+    `ascii_only`: a body with any non-ASCII character is carried as base64 too, for a terminal
+    whose encoding cannot write it (the command stays exact instead of being escaped).
+    """
     # --globoff: no {} [] globbing in the URL; --path-as-is: keep the path exactly as signed.
     parts: list[str] = ["curl", "--globoff", "--path-as-is", "-X", wire.method, shlex.quote(wire.url)]
     for name, value in wire.headers:
         parts += ["-H", shlex.quote(f"{name}: {value}")]
     prefix = ""
     if wire.body:
-        if _is_shell_safe_text(wire.body):
+        if _is_shell_safe_text(wire.body, ascii_only=ascii_only):
             parts += ["--data-raw", shlex.quote(wire.body.decode("utf-8"))]
         else:
             encoded = base64.b64encode(wire.body).decode("ascii")

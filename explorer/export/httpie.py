@@ -11,21 +11,25 @@ import base64
 import shlex
 
 from explorer.request import WireRequest
+from explorer.safe_text import has_hidden
 
 
-def _text_body(body: bytes) -> str | None:
+def _text_body(body: bytes, *, ascii_only: bool = False) -> str | None:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return None if "\x00" in text else text
+    if ascii_only and not text.isascii():
+        return None
+    # A control character inside quotes would reach the terminal showing the command: base64 instead.
+    return None if has_hidden(text, multiline=True) else text
 
 
-def httpie_command(wire: WireRequest, *, multiline: bool = True) -> str:
-    """An `http` command line that reproduces `wire` byte for byte."""
+def httpie_command(wire: WireRequest, *, multiline: bool = True, ascii_only: bool = False) -> str:
+    """An `http` command line that reproduces `wire` byte for byte (`ascii_only`: as curl_command)."""
     prefix = ""
     options = ["--path-as-is"]
-    text = _text_body(wire.body) if wire.body else None
+    text = _text_body(wire.body, ascii_only=ascii_only) if wire.body else None
     if wire.body and text is None:
         encoded = base64.b64encode(wire.body).decode("ascii")
         prefix = f"printf %s {shlex.quote(encoded)} | base64 -d | "

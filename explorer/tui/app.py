@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from explorer.known_values import KnownValues
+from explorer.safe_text import visible
 from explorer.tui import keymap, palette
 from explorer.tui.form import Form
 from explorer.tui.framework_fences import LocalsFreeCrashReport, ScreenshotsWhereTheUserIs
@@ -63,6 +64,20 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.response = ResponsePanel(id="response")  # the raw and decrypted panes; runs the send
         self.workspace = WorkspaceActions(self)  # request files and the send history
         self.code_language = "python"  # the code view's language (f7), kept for the session
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, the panes' and the form's included, with its control characters made
+        visible. Messages quote what came from outside (a server's answer, an exception, a file
+        name), so they are never read as markup either."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
     def compose(self) -> ComposeResult:
         yield self.sandbox_life

@@ -4,7 +4,6 @@ sandbox verdict with the canonical-request diff. No Textual here."""
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +16,10 @@ from explorer import signing
 from explorer.endpoints import ENVELOPE_CODES
 from explorer.exchange import Exchange
 from explorer.plurals import plural
+from explorer.safe_text import visible
 from explorer.tui import render
 from explorer.tui.private_key import KeyStatus
+from explorer.tui.render import outside
 
 MAX_BODY_SHOWN = 20_000
 MAX_BODY_PARSED = 256 * 1024
@@ -41,8 +42,8 @@ def _headers(headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Te
     for index, (name, value) in enumerate(headers):
         if index:
             text.append("\n")
-        text.append(f"{name}: ", style=render.LABEL)
-        text.append(value)
+        text.append_text(outside(f"{name}: ", render.LABEL))
+        text.append_text(outside(value))
     return text
 
 
@@ -55,11 +56,16 @@ def _body(body: bytes) -> RenderableType:
             # Parsing and re-indenting megabytes would hold up the screen to show 20,000 characters.
             raise ValueError("too big to pretty-print")
         pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        # json.dumps writes C0 controls as \u001b already; DEL, C1 and bidi marks it keeps as they are.
         renderable: RenderableType = Syntax(
-            visible(pretty[:MAX_BODY_SHOWN]), "json", theme="monokai", background_color="default", word_wrap=True
+            visible(pretty[:MAX_BODY_SHOWN], multiline=True),
+            "json",
+            theme="monokai",
+            background_color="default",
+            word_wrap=True,
         )
-    except ValueError:
-        renderable = Text(visible(shown))
+    except (ValueError, RecursionError):
+        renderable = outside(shown, multiline=True)
     if cut:
         return Group(renderable, Text(f"… {len(text) - MAX_BODY_SHOWN} more characters not shown", style=render.NOTE))
     return renderable
@@ -69,28 +75,22 @@ def code_text(code: str | None, message: str | None) -> Text:
     """The envelope's code and message, with the code's meaning."""
     meaning = ENVELOPE_CODES.get(code or "", "not a documented code")
     style = render.OK if code == "000000" else render.ERROR
-    text = Text.assemble(("code ", render.LABEL), (str(code), f"reverse {style}"), (f"  {meaning}", style))
+    text = Text.assemble(("code ", render.LABEL), outside(code, f"reverse {style}"), (f"  {meaning}", style))
     text.append("   message ", style=render.LABEL)
-    text.append(json.dumps(message) if message is None else visible(message), style="bold")
+    text.append_text(outside(json.dumps(message) if message is None else message, "bold"))
     return text
 
 
 MAX_MESSAGE_SHOWN = 300
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
-def visible(text: str) -> str:
-    """Text from the server with control and invisible characters written out (\\x1b, \\u202e)."""
-    return _INVISIBLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def answer_line(exchange: Exchange) -> Text:
     """The answer first: the envelope's code, its meaning and the server's own message, on one line."""
     if exchange.status is None:
-        return Text.assemble(("✗ ", render.ERROR), (f"{exchange.error_kind}: {exchange.error}", render.ERROR))
+        return Text.assemble(("✗ ", render.ERROR), outside(f"{exchange.error_kind}: {exchange.error}", render.ERROR))
     if exchange.code is None:
         what = f"{exchange.error_kind}: {exchange.error}" if exchange.error else "no envelope code in the answer"
-        return Text.assemble(("✗ ", render.ERROR), (f"HTTP {exchange.status} · {what}", render.ERROR))
+        return Text.assemble(("✗ ", render.ERROR), outside(f"HTTP {exchange.status} · {what}", render.ERROR))
     meaning = ENVELOPE_CODES.get(exchange.code, "not a documented code")
     style = render.OK if exchange.code == "000000" else render.ERROR
     text = Text.assemble(("code ", render.LABEL), (f"{visible(exchange.code)[:40]} ({meaning})", f"bold {style}"))
@@ -118,14 +118,14 @@ def summary(exchange: Exchange) -> Text:
 
 def sending_view(method: str, url: str, timeout: float | None = None) -> RenderableType:
     limit = f" (gives up after {timeout:g} s; escape cancels)" if timeout is not None else ""
-    return Text.assemble(("→ ", SENT), (f"{method} {url}", SENT), (f"\nsending…{limit}", render.NOTE))
+    return Text.assemble(("→ ", SENT), outside(f"{method} {url}", SENT), (f"\nsending…{limit}", render.NOTE))
 
 
 def cancelled_view(method: str, url: str, after: float) -> RenderableType:
     """A send abandoned with escape: what was abandoned, when, and how to send again."""
     text = Text("send cancelled", style="bold #e3b341")
     if method:
-        text.append(f": {method} {url} abandoned after {after:.1f} s, nothing shown from it", style="#e3b341")
+        text.append_text(outside(f": {method} {url} abandoned after {after:.1f} s, nothing shown from it", "#e3b341"))
     text.append("\nctrl+s sends again", style=render.NOTE)
     return text
 
@@ -134,27 +134,27 @@ def raw_view(exchange: Exchange) -> RenderableType:
     """The request as sent (httpx's own headers included) and everything that came back."""
     wire = exchange.request
     parts: list[RenderableType] = [summary(exchange), Text("")]
-    parts.append(Text.assemble(("→ ", SENT), (f"{wire.method} {wire.url}", SENT)))
+    parts.append(Text.assemble(("→ ", SENT), outside(f"{wire.method} {wire.url}", SENT)))
     parts.append(_headers(exchange.sent_headers or list(wire.headers)))
     if wire.body:
         parts.append(Text(f"body: {plural(len(wire.body), 'byte')} (the bytes that were hashed)", style=render.LABEL))
     if exchange.status is None:
-        parts.append(Text(f"✗ {exchange.error_kind}: {exchange.error}", style=render.ERROR))
+        parts.append(outside(f"✗ {exchange.error_kind}: {exchange.error}", render.ERROR))
         parts.append(Text(f"after {exchange.elapsed * 1000:.0f} ms", style=render.LABEL))
         return Group(*parts)
     status_style = RECEIVED if 200 <= exchange.status < 300 else render.ERROR
     parts.append(
         Text.assemble(
             ("← ", status_style),
-            (f"{exchange.status} {exchange.reason}", status_style),
-            (f"  {exchange.http_version}  {exchange.elapsed * 1000:.0f} ms", render.LABEL),
+            outside(f"{exchange.status} {exchange.reason}", status_style),
+            outside(f"  {exchange.http_version}  {exchange.elapsed * 1000:.0f} ms", render.LABEL),
         )
     )
     parts.append(_headers(exchange.headers))
     if exchange.envelope is not None and exchange.code is not None:
         parts.append(code_text(exchange.code, exchange.message))
     if exchange.error:
-        parts.append(Text(f"✗ {exchange.error_kind}: {exchange.error}", style=render.ERROR))
+        parts.append(outside(f"✗ {exchange.error_kind}: {exchange.error}", render.ERROR))
     parts.append(_body(exchange.body))
     return Group(*parts)
 
@@ -195,7 +195,8 @@ def _marked(text: str, index: int | None) -> Text:
             out.append(render.NEWLINE_MARK, style=style or render.NEWLINE)
             out.append("\n")
         else:
-            out.append(char, style=style)
+            shown = visible(char)
+            out.append(shown, style=style or (render.ESCAPED if shown != char else ""))
     if index is not None and index >= len(text):
         out.append(" ", style="reverse bold #ff7b72")
     return out
@@ -204,22 +205,22 @@ def _marked(text: str, index: int | None) -> Text:
 def verdict_view(sandbox: dict[str, Any], ours: str | None) -> RenderableType:
     """A sandbox rejection: reason, detail, window, and the canonical-request diff when given."""
     table = render.grid()
-    table.add_row("reason", Text(str(sandbox.get("reason") or sandbox.get("outcome") or "?"), style=render.ERROR))
+    table.add_row("reason", outside(sandbox.get("reason") or sandbox.get("outcome") or "?", render.ERROR))
     for key in ("outcome", "detail"):
         if sandbox.get(key):
-            table.add_row(key, Text(str(sandbox[key])))
+            table.add_row(key, outside(sandbox[key]))
     if sandbox.get("skew") is not None or sandbox.get("ts_window") is not None:
-        table.add_row("ts skew", Text(f"{sandbox.get('skew')} s (window ±{sandbox.get('ts_window')} s)"))
+        table.add_row("ts skew", outside(f"{sandbox.get('skew')} s (window ±{sandbox.get('ts_window')} s)"))
     mistakes = sandbox.get("likely_mistakes")
     named = [m for m in mistakes[:3] if isinstance(m, dict)] if isinstance(mistakes, list) else []
     if named:
         # The sandbox's doctor: the mistakes that reproduce the token, most likely first (titles only:
         # the pane is narrow; the fixes are in the raw answer and in the doctor screen).
         titles = "; ".join(str(m.get("title") or m.get("name")) for m in named)
-        table.add_row("likely", Text(visible(titles), style="bold"))
+        table.add_row("likely", outside(titles, "bold"))
     for key, label in (("digest", "its digest"), ("received_dig", "token's dig")):
         if sandbox.get(key):
-            table.add_row(label, Text(str(sandbox[key]), style=render.HASH))
+            table.add_row(label, outside(sandbox[key], render.HASH))
     parts: list[RenderableType] = [table]
     theirs = sandbox.get("canonical_request")
     if isinstance(theirs, str) and ours is not None:
@@ -247,16 +248,16 @@ def _decrypted(
     the plaintext of an openid-scoped token is then checked against the user it was minted for.
     """
     if exchange.status is None:
-        return DecryptedPane("nothing to decrypt", Text(f"no response: {exchange.error}", style=render.ERROR))
+        return DecryptedPane("nothing to decrypt", outside(f"no response: {exchange.error}", render.ERROR))
     sandbox = exchange.sandbox
     if exchange.code is not None and exchange.code != "000000":
         meaning = ENVELOPE_CODES.get(exchange.code, "not a documented code")
-        head = Text(f"no userData: the API answered {exchange.code} ({meaning})", style=render.ERROR)
+        head = outside(f"no userData: the API answered {exchange.code} ({meaning})", render.ERROR)
         if sandbox:
             return DecryptedPane("sandbox verdict", Group(head, verdict_view(sandbox, ours)))
         return DecryptedPane("nothing to decrypt", head)
     if exchange.error_kind is not None:
-        return DecryptedPane("nothing to decrypt", Text(f"no envelope to read: {exchange.error}", style=render.ERROR))
+        return DecryptedPane("nothing to decrypt", outside(f"no envelope to read: {exchange.error}", render.ERROR))
     user_data = exchange.user_data
     if user_data is None:
         return DecryptedPane(
@@ -267,26 +268,27 @@ def _decrypted(
         reason = key_status.status or "no private key given"
         return DecryptedPane(
             "not decrypted",
-            Text(f"cannot decrypt userData: {reason}; give the private key (a path or pasted PEM)", style=render.NOTE),
+            outside(f"cannot decrypt userData: {reason}; give the private key (a path or pasted PEM)", render.NOTE),
         )
     from explorer.crypto import CryptoError, decrypt
 
     try:
         decrypted = decrypt(key_status.key, user_data)
     except CryptoError as exc:
-        return DecryptedPane("decryption failed", Text(f"✗ {exc.message}", style=render.ERROR))
+        return DecryptedPane("decryption failed", outside(f"✗ {exc.message}", render.ERROR))
     body: list[RenderableType] = [
         Text(f"userData: {len(user_data)} base64 characters, RSA PKCS#1 v1.5 → UTF-8", style=render.LABEL),
     ]
     if decrypted.is_json:
-        body.append(Syntax(decrypted.pretty(), "json", theme="monokai", background_color="default", word_wrap=True))
+        pretty = visible(decrypted.pretty(), multiline=True)
+        body.append(Syntax(pretty, "json", theme="monokai", background_color="default", word_wrap=True))
     else:
-        body.append(Text(decrypted.plaintext, style="bold #7ee787"))
+        body.append(outside(decrypted.plaintext, "bold #7ee787", multiline=True))
     if minted and minted.get("scope") == "openid" and minted.get("openId"):
         if decrypted.plaintext == minted["openId"]:
             body.append(Text("✓ the openid this data token was minted for", style=render.NOTE))
         else:
-            body.append(Text(f"✗ this data token was minted for openid {minted['openId']}", style=render.ERROR))
+            body.append(outside(f"✗ this data token was minted for openid {minted['openId']}", render.ERROR))
     elif minted and minted.get("scope"):
-        body.append(Text(f"scope {minted['scope']} (user {minted.get('openId', '?')})", style=render.NOTE))
+        body.append(outside(f"scope {minted['scope']} (user {minted.get('openId', '?')})", render.NOTE))
     return DecryptedPane("decrypted", Group(*body), ok=True)

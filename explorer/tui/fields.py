@@ -14,9 +14,9 @@ bytes than were pasted. The body is signed byte for byte: these fields break lin
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import events
 from textual.document._document import Document, EditResult, Location
 from textual.document._document_navigator import DocumentNavigator
@@ -24,19 +24,18 @@ from textual.document._wrapped_document import WrappedDocument
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
+from explorer.safe_text import HIDDEN_RANGES, describe, one_cell
+
 # A line longer than this is shown unwrapped: Textual re-splits a wrapped line into its screen rows
 # for every row it draws, so one 1 MB line took about a second per keystroke.
 LONG_LINE = 10_000
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-# Controls, invisible format marks (zero-width, bidi), line/paragraph separators, lone surrogates.
-_HIDDEN = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
-)
-_HIDDEN_IN_LINE = re.compile(f"[\t\n\r{_HIDDEN}]")
-_HIDDEN_IN_TEXT = re.compile(f"[{_HIDDEN}]")
+# Controls, invisible format marks (zero-width, bidi), line/paragraph separators, lone surrogates:
+# the same set the explorer escapes wherever outside text is shown.
+_HIDDEN_IN_LINE = re.compile(f"[\t\n\r{HIDDEN_RANGES}]")
+_HIDDEN_IN_TEXT = re.compile(f"[{HIDDEN_RANGES}]")
 
 
 def hidden_characters(text: str, *, multiline: bool = False) -> list[str]:
@@ -50,8 +49,7 @@ def hidden_characters(text: str, *, multiline: bool = False) -> list[str]:
 
 def describe_character(char: str) -> str:
     """'U+202E RIGHT-TO-LEFT OVERRIDE'; a control character has no name of its own."""
-    fallback = "lone surrogate, not valid Unicode" if unicodedata.category(char) == "Cs" else "control character"
-    return f"U+{ord(char):04X} {unicodedata.name(char, fallback)}"
+    return describe(char)
 
 
 class ImmediateBindings:
@@ -74,6 +72,21 @@ class ImmediateBindings:
         await super()._on_key(event)  # type: ignore[misc]
 
 
+# How a hidden character in a field looks (the same style as an escape in the response panes).
+MARKED = "bold #f0883e on #3b2300"
+
+
+def marked(text: str, *, multiline: bool = False, **options: object) -> Text:
+    """`text` as a field draws it: each control or invisible character as one visible mark."""
+    shown = one_cell(text, multiline=multiline)
+    out = Text(shown, **options)  # type: ignore[arg-type]
+    if shown is not text:
+        for index, (before, after) in enumerate(zip(text, shown, strict=True)):
+            if before != after:
+                out.stylize(MARKED, index, index + 1)
+    return out
+
+
 class FieldInput(ImmediateBindings, Input):
     """A one-line form field.
 
@@ -93,6 +106,17 @@ class FieldInput(ImmediateBindings, Input):
                 self.on_change(self)
             return True
         return super().post_message(message)
+
+    @property
+    def _value(self) -> Text:
+        # Textual draws the value as it is: an ESC typed, pasted or put here by a server would reach
+        # the terminal. Each hidden character is drawn as one mark, so the cursor stays in step.
+        if self.password or not self.value:
+            return super()._value
+        shown = marked(self.value, no_wrap=True, overflow="ignore", end="")
+        if shown.plain == self.value:
+            return super()._value
+        return shown
 
     def _on_paste(self, event: events.Paste) -> None:
         # Input keeps the first of `str.splitlines` (which also splits at U+2028, \x0b, \x1c...):
@@ -152,6 +176,11 @@ class FieldTextArea(ImmediateBindings, TextArea):
         self.navigator = DocumentNavigator(self.wrapped_document)
         self._fit_wrap()
         self._rewrap_and_refresh_virtual_size()
+
+    def get_line(self, line_index: int) -> Text:
+        # As in FieldInput: a control character in the body is drawn as one mark ('␍' for a CR).
+        line = self.document.get_line(line_index)
+        return marked(line, multiline=True, end="", no_wrap=True)
 
     def _fit_wrap(self) -> None:
         wrap = not any(len(line) > LONG_LINE for line in self.document.lines)

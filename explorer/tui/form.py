@@ -8,12 +8,14 @@ from collections.abc import Callable
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from explorer import multipart
 from explorer.endpoints import BY_NAME, ENDPOINTS, MULTIPART, find
 from explorer.multipart import Multipart
+from explorer.safe_text import visible
 from explorer.tui.fields import FieldInput, FieldTextArea, describe_character, hidden_characters
 from explorer.tui.form_fields import BODY_LABEL, BY_ID, FIELDS, MULTIPART_BODY_LABEL, SECRET_FIELDS, SECTIONS, FormField
 from explorer.tui.model import FormState, Stages
@@ -187,8 +189,10 @@ class Form(VerticalScroll):
 
     def set_hint(self, hint_id: str, text: str, level: str = "") -> None:
         hint = self.query_one(f"#{hint_id}", Static)
-        if text != str(hint.content):  # an unchanged hint costs nothing (an update lays out the screen)
-            hint.update(text)
+        # Hints quote file names, exceptions and pasted text: escaped, and never read as markup.
+        shown = visible(text)
+        if shown != str(hint.content):  # an unchanged hint costs nothing (an update lays out the screen)
+            hint.update(Content(shown))
         hint.set_class(not text, "-empty")
         hint.set_class(level == "error", "-error")
         hint.set_class(level == "warning", "-warning")

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from explorer import signing
 from explorer.known_values import HOW_TO_FILL
+from explorer.safe_text import pieces
 from explorer.tui.model import Stages, describe_ts
 
 # One palette for the whole app (GitHub-dark-like hues that read on Textual's dark themes).
@@ -31,6 +32,8 @@ JWT_PAYLOAD = "#d2a8ff"
 JWT_SIGNATURE = "#79c0ff"
 NEWLINE_MARK = "↵"
 CHANGED = "bold on #5a4200"
+# A control or invisible character from outside, shown as its escape ('\\x1b', '\\u202e').
+ESCAPED = "bold #f0883e on #3b2300"
 
 RULES = {
     "canonical": 'Method "\\n" CanonicalURI "\\n" CanonicalQueryString "\\n" PayloadHash (no trailing newline)',
@@ -81,12 +84,21 @@ class Rows:
         return Measurement(label_width + 2, min(options.max_width, label_width + 1 + max(widest, 1)))
 
 
+def outside(text: object, style: str = "", *, multiline: bool = False) -> Text:
+    """Text that came from outside (a server, a file, a paste), every control character shown as its
+    escape in ESCAPED style: nothing in it reaches the terminal as a control sequence."""
+    out = Text(style=style)
+    for piece, escaped in pieces(str(text), multiline=multiline):
+        out.append(piece, style=ESCAPED if escaped else None)
+    return out
+
+
 def grid() -> Rows:
     return Rows()
 
 
 def error_text(exc: signing.SigningInputError) -> Text:
-    return Text.assemble(("✗ ", ERROR), (exc.field, ERROR), (f": {exc.message}", ERROR))
+    return Text.assemble(("✗ ", ERROR), (exc.field, ERROR), outside(f": {exc.message}", ERROR))
 
 
 def _needs(fields: list[signing.SigningInputError], what: str) -> Text:
@@ -181,11 +193,11 @@ def jwt_view(stages: Stages) -> RenderableType:
     # With a token, the payload rows are what a server decodes from its second part.
     decoded = stages.decoded_payload if signature is not None else None
     if decoded is not None:
-        table.add_row("payload iss", Text(str(decoded.get("iss")), style=JWT_PAYLOAD))
-        table.add_row("        dig", Text(str(decoded.get("dig")), style=JWT_PAYLOAD))
+        table.add_row("payload iss", outside(decoded.get("iss"), JWT_PAYLOAD))
+        table.add_row("        dig", outside(decoded.get("dig"), JWT_PAYLOAD))
         ts = decoded.get("ts")
         ts_text = describe_ts(ts, stages.now) if isinstance(ts, int) else str(ts)
-        table.add_row("        ts", Text(ts_text, style=JWT_PAYLOAD))
+        table.add_row("        ts", outside(ts_text, JWT_PAYLOAD))
     else:
         iss = signature.jwt_payload["iss"] if signature else stages.access_key_id
         table.add_row("payload iss", _value_or_error(iss, stages.errors.get("access key id"), JWT_PAYLOAD))
@@ -216,7 +228,7 @@ def jwt_view(stages: Stages) -> RenderableType:
 def _value_or_error(value: str | None, error: signing.SigningInputError | None, style: str) -> Text:
     if error is not None:
         return error_text(error)
-    return Text(value or "", style=style)
+    return outside(value or "", style)
 
 
 def token_text(token: str) -> Text:
