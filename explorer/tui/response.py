@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from explorer.exchange import Exchange
 from explorer.request import wire_request
+from explorer.safe_text import visible
 from explorer.tui.model import FormState, Stages, parse_timeout
 from explorer.tui.private_key import KeyStatus
 
@@ -160,7 +161,7 @@ class ResponsePanel(Horizontal):
         except ValueError as exc:
             problem = problem or f"cannot send: {exc}"
         if problem is not None:
-            self.raw.show(Text(problem, style="bold #ff7b72"), title="raw · not sent", state="bad")
+            self.raw.show(Text(visible(problem), style="bold #ff7b72"), title="raw · not sent", state="bad")
             self.notify(problem, severity="error")
             return
         assert stages.spec is not None and stages.signature is not None and stages.base_url is not None

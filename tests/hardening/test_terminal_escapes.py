@@ -91,7 +91,7 @@ def _exchange(server: escape_server.EscapeServer) -> Exchange:
 
 def test_every_pane_shows_escapes_as_text(user_key: tuple[Any, Path]) -> None:
     """The renderables themselves, for all three answers: no raw control character anywhere."""
-    from explorer.tui.keys import KeyStatus
+    from explorer.tui.private_key import KeyStatus
 
     key, _ = user_key
     user_data = crypto.encrypt_user_data(key.public_key(), escape_server.PLAINTEXT_JSON)
