@@ -116,6 +116,21 @@ def _vector_cases() -> dict[str, VectorCase]:
             'AK\t"quoted"\\😀',
         ),
     }
+    # Three of the §6.1 readings at once, on a path and a query where each makes a difference.
+    readings["reading-decoded-path-decoded-sort-empty-names-dropped"] = (
+        signing.Rules(decode_path_before_split=True, sort_query_decoded=True, drop_empty_names=True),
+        RequestSpec(
+            method="GET",
+            path="/mp-api/v1/apps/x/skus/a%2Fb/../c%2E%2E/%2e/%2E%2E/é%20x/%FF",
+            query=(("a/", "1"), ("a-", "2"), ("Z", ""), ("[", "x"), ("z", "é"), ("é", "z"), ("", "v"), ("b", "é")),
+        ),
+        "testAccessKey",
+    )
+    readings["reading-decoded-path-dots-kept"] = (
+        signing.Rules(decode_path_before_split=True, remove_dots=False, upper_hex=False),
+        RequestSpec(method="GET", path="/a/%2E%2E/b%2fc/./d", query=(("", "v"), ("a-", "1"), ("a/", "2"))),
+        "testAccessKey",
+    )
     # Text that could end a literal, a comment or a template marker in one of the languages.
     readings["hostile-literals"] = (
         signing.SPEC_RULES,

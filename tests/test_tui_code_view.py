@@ -111,8 +111,8 @@ async def test_a_command_without_keys_says_what_is_missing_programs_still_show()
 
 
 def test_a_reading_the_programs_lack_is_named_not_raised() -> None:
-    code = code_text("node", _stages(), signing.Rules(drop_empty_names=True))
-    assert code.text == "" and code.problem is not None and "drop_empty_names" in code.problem
+    code = code_text("node", _stages(), signing.Rules(replace_invalid_utf8=True))
+    assert code.text == "" and code.problem is not None and "replace_invalid_utf8" in code.problem
 
 
 def test_form_that_cannot_be_signed_names_the_field() -> None:

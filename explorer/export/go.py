@@ -154,7 +154,18 @@ func canonicalURI(path string) string {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	if RemoveDotSegments {
+	if EncodePathSegments && DecodePathBeforeSplit {
+		// The whole path decoded once, so '%2F' becomes a separator (a Go string holds any bytes).
+		raw := string(percentDecode(path))
+		if RemoveDotSegments {
+			raw = removeDotSegments(raw)
+		}
+		segments := strings.Split(raw, "/")
+		for i, s := range segments {
+			segments[i] = percentEncode([]byte(s), UpperHex)
+		}
+		path = strings.Join(segments, "/")
+	} else if RemoveDotSegments {
 		if EncodePathSegments {
 			// '%2E' is an encoded '.', so '%2E%2E' is the segment '..'.
 			segments := strings.Split(path, "/")
@@ -168,7 +179,7 @@ func canonicalURI(path string) string {
 		}
 		path = removeDotSegments(path)
 	}
-	if EncodePathSegments {
+	if EncodePathSegments && !DecodePathBeforeSplit {
 		segments := strings.Split(path, "/")
 		for i, s := range segments {
 			segments[i] = percentEncode(percentDecode(s), UpperHex)
@@ -183,21 +194,34 @@ func canonicalURI(path string) string {
 
 // canonicalQuery: name=value pairs encoded, sorted by name then value (bytes), joined by '&'.
 func canonicalQuery(pairs [][2]string) string {
-	items := make([][2]string, 0, len(pairs))
+	byBytes := func(items [][2]string) func(i, j int) bool {
+		return func(i, j int) bool {
+			if items[i][0] != items[j][0] {
+				return items[i][0] < items[j][0]
+			}
+			return items[i][1] < items[j][1]
+		}
+	}
+	kept := make([][2]string, 0, len(pairs))
 	for _, pair := range pairs {
+		if pair[0] != "" || !DropEmptyNames {
+			kept = append(kept, pair)
+		}
+	}
+	if SortQuery && SortQueryDecoded {
+		// Sorted by the decoded text (code points, which is the order of its UTF-8 bytes).
+		sort.SliceStable(kept, byBytes(kept))
+	}
+	items := make([][2]string, 0, len(kept))
+	for _, pair := range kept {
 		if EncodeQuery {
 			items = append(items, [2]string{percentEncode([]byte(pair[0]), UpperHex), percentEncode([]byte(pair[1]), UpperHex)})
 		} else {
 			items = append(items, pair)
 		}
 	}
-	if SortQuery {
-		sort.SliceStable(items, func(i, j int) bool {
-			if items[i][0] != items[j][0] {
-				return items[i][0] < items[j][0]
-			}
-			return items[i][1] < items[j][1]
-		})
+	if SortQuery && !SortQueryDecoded {
+		sort.SliceStable(items, byBytes(items))
 	}
 	parts := make([]string, 0, len(items))
 	for _, item := range items {

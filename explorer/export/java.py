@@ -136,7 +136,18 @@ public class @@CLASS@@ {
         if (!path.startsWith("/")) {
             path = "/" + path;
         }
-        if (REMOVE_DOT_SEGMENTS) {
+        if (ENCODE_PATH_SEGMENTS && DECODE_PATH_BEFORE_SPLIT) {
+            // The whole path decoded once (so '%2F' becomes a separator), its bytes held as Latin-1 text.
+            String raw = new String(percentDecode(path), StandardCharsets.ISO_8859_1);
+            if (REMOVE_DOT_SEGMENTS) {
+                raw = removeDotSegments(raw);
+            }
+            String[] segments = raw.split("/", -1);
+            for (int i = 0; i < segments.length; i++) {
+                segments[i] = percentEncode(segments[i].getBytes(StandardCharsets.ISO_8859_1), UPPER_HEX);
+            }
+            path = String.join("/", segments);
+        } else if (REMOVE_DOT_SEGMENTS) {
             if (ENCODE_PATH_SEGMENTS) {
                 // '%2E' is an encoded '.', so '%2E%2E' is the segment '..'.
                 String[] segments = path.split("/", -1);
@@ -150,7 +161,7 @@ public class @@CLASS@@ {
             }
             path = removeDotSegments(path);
         }
-        if (ENCODE_PATH_SEGMENTS) {
+        if (ENCODE_PATH_SEGMENTS && !DECODE_PATH_BEFORE_SPLIT) {
             String[] segments = path.split("/", -1);
             for (int i = 0; i < segments.length; i++) {
                 segments[i] = percentEncode(percentDecode(segments[i]), UPPER_HEX);
@@ -164,20 +175,32 @@ public class @@CLASS@@ {
     }
 
     /** CanonicalQueryString: name=value pairs encoded, sorted by name then value (bytes), joined by '&'. */
+    static int byBytes(String[] a, String[] b) {
+        int byName = Arrays.compareUnsigned(utf8(a[0]), utf8(b[0]));
+        return byName != 0 ? byName : Arrays.compareUnsigned(utf8(a[1]), utf8(b[1]));
+    }
+
     static String canonicalQuery(String[][] pairs) {
-        List<String[]> items = new ArrayList<>();
+        List<String[]> kept = new ArrayList<>();
         for (String[] pair : pairs) {
+            if (!pair[0].isEmpty() || !DROP_EMPTY_NAMES) {
+                kept.add(pair);
+            }
+        }
+        if (SORT_QUERY && SORT_QUERY_DECODED) {
+            // Sorted by the decoded text (code points, which is the order of its UTF-8 bytes).
+            kept.sort((a, b) -> byBytes(a, b));
+        }
+        List<String[]> items = new ArrayList<>();
+        for (String[] pair : kept) {
             if (ENCODE_QUERY) {
                 items.add(new String[] {percentEncode(utf8(pair[0]), UPPER_HEX), percentEncode(utf8(pair[1]), UPPER_HEX)});
             } else {
                 items.add(new String[] {pair[0], pair[1]});
             }
         }
-        if (SORT_QUERY) {
-            items.sort((a, b) -> {
-                int byName = Arrays.compareUnsigned(utf8(a[0]), utf8(b[0]));
-                return byName != 0 ? byName : Arrays.compareUnsigned(utf8(a[1]), utf8(b[1]));
-            });
+        if (SORT_QUERY && !SORT_QUERY_DECODED) {
+            items.sort((a, b) -> byBytes(a, b));
         }
         List<String> parts = new ArrayList<>();
         for (String[] item : items) {

@@ -98,7 +98,12 @@ function removeDotSegments(path) {
 // CanonicalURI: absolute path, dot segments removed, each segment percent-encoded, one trailing '/'.
 function canonicalUri(path) {
   if (!path.startsWith('/')) path = '/' + path;
-  if (REMOVE_DOT_SEGMENTS) {
+  if (ENCODE_PATH_SEGMENTS && DECODE_PATH_BEFORE_SPLIT) {
+    // The whole path decoded once (so '%2F' becomes a separator), its bytes held as Latin-1 text.
+    let raw = percentDecode(path).toString('latin1');
+    if (REMOVE_DOT_SEGMENTS) raw = removeDotSegments(raw);
+    path = raw.split('/').map((s) => percentEncode(Buffer.from(s, 'latin1'), UPPER_HEX)).join('/');
+  } else if (REMOVE_DOT_SEGMENTS) {
     if (ENCODE_PATH_SEGMENTS) {
       // '%2E' is an encoded '.', so '%2E%2E' is the segment '..'.
       path = path.split('/').map((s) =>
@@ -106,7 +111,7 @@ function canonicalUri(path) {
     }
     path = removeDotSegments(path);
   }
-  if (ENCODE_PATH_SEGMENTS) {
+  if (ENCODE_PATH_SEGMENTS && !DECODE_PATH_BEFORE_SPLIT) {
     path = path.split('/').map((s) => percentEncode(percentDecode(s), UPPER_HEX)).join('/');
   }
   if (APPEND_SLASH && !path.endsWith('/')) path += '/';
@@ -115,13 +120,15 @@ function canonicalUri(path) {
 
 // CanonicalQueryString: name=value pairs encoded, sorted by name then value (bytes), joined by '&'.
 function canonicalQuery(pairs) {
+  const byBytes = (a, b) => Buffer.compare(Buffer.from(a[0], 'utf8'), Buffer.from(b[0], 'utf8')) ||
+    Buffer.compare(Buffer.from(a[1], 'utf8'), Buffer.from(b[1], 'utf8'));
+  if (DROP_EMPTY_NAMES) pairs = pairs.filter(([name]) => name !== '');
+  // Sorted by the decoded text (code points, which is the order of its UTF-8 bytes).
+  if (SORT_QUERY && SORT_QUERY_DECODED) pairs = [...pairs].sort(byBytes);
   const items = pairs.map(([name, value]) => ENCODE_QUERY
     ? [percentEncode(Buffer.from(name, 'utf8'), UPPER_HEX), percentEncode(Buffer.from(value, 'utf8'), UPPER_HEX)]
     : [name, value]);
-  if (SORT_QUERY) {
-    items.sort((a, b) => Buffer.compare(Buffer.from(a[0], 'utf8'), Buffer.from(b[0], 'utf8')) ||
-      Buffer.compare(Buffer.from(a[1], 'utf8'), Buffer.from(b[1], 'utf8')));
-  }
+  if (SORT_QUERY && !SORT_QUERY_DECODED) items.sort(byBytes);
   return items.map(([n, v]) => (v || KEEP_EMPTY_EQUALS ? `${n}=${v}` : n)).join('&');
 }
 

@@ -105,7 +105,14 @@ function canonical_uri(string $path): string
     if (!str_starts_with($path, '/')) {
         $path = '/' . $path;
     }
-    if (REMOVE_DOT_SEGMENTS) {
+    if (ENCODE_PATH_SEGMENTS && DECODE_PATH_BEFORE_SPLIT) {
+        // The whole path decoded once, so '%2F' becomes a separator (a PHP string holds any bytes).
+        $raw = percent_decode($path);
+        if (REMOVE_DOT_SEGMENTS) {
+            $raw = remove_dot_segments($raw);
+        }
+        $path = implode('/', array_map(fn (string $s): string => percent_encode($s, UPPER_HEX), explode('/', $raw)));
+    } elseif (REMOVE_DOT_SEGMENTS) {
         if (ENCODE_PATH_SEGMENTS) {
             // '%2E' is an encoded '.', so '%2E%2E' is the segment '..'.
             $path = implode('/', array_map(
@@ -116,7 +123,7 @@ function canonical_uri(string $path): string
         }
         $path = remove_dot_segments($path);
     }
-    if (ENCODE_PATH_SEGMENTS) {
+    if (ENCODE_PATH_SEGMENTS && !DECODE_PATH_BEFORE_SPLIT) {
         $path = implode('/', array_map(fn (string $s): string => percent_encode(percent_decode($s), UPPER_HEX), explode('/', $path)));
     }
     if (APPEND_SLASH && !str_ends_with($path, '/')) {
@@ -128,12 +135,20 @@ function canonical_uri(string $path): string
 // CanonicalQueryString: name=value pairs encoded, sorted by name then value (bytes), joined by '&'.
 function canonical_query(array $pairs): string
 {
+    $by_bytes = fn (array $a, array $b): int => strcmp($a[0], $b[0]) ?: strcmp($a[1], $b[1]);
+    if (DROP_EMPTY_NAMES) {
+        $pairs = array_values(array_filter($pairs, fn (array $pair): bool => $pair[0] !== ''));
+    }
+    if (SORT_QUERY && SORT_QUERY_DECODED) {
+        // Sorted by the decoded text (code points, which is the order of its UTF-8 bytes).
+        usort($pairs, $by_bytes);
+    }
     $items = [];
     foreach ($pairs as [$name, $value]) {
         $items[] = ENCODE_QUERY ? [percent_encode($name, UPPER_HEX), percent_encode($value, UPPER_HEX)] : [$name, $value];
     }
-    if (SORT_QUERY) {
-        usort($items, fn (array $a, array $b): int => strcmp($a[0], $b[0]) ?: strcmp($a[1], $b[1]));
+    if (SORT_QUERY && !SORT_QUERY_DECODED) {
+        usort($items, $by_bytes);
     }
     return implode('&', array_map(
         fn (array $item): string => ($item[1] !== '' || KEEP_EMPTY_EQUALS) ? $item[0] . '=' . $item[1] : $item[0],

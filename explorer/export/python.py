@@ -71,7 +71,13 @@ def canonical_uri(path: str) -> str:
     """CanonicalURI: absolute path, dot segments removed, each segment percent-encoded, one trailing '/'."""
     if not path.startswith("/"):
         path = "/" + path
-    if REMOVE_DOT_SEGMENTS:
+    if ENCODE_PATH_SEGMENTS and DECODE_PATH_BEFORE_SPLIT:
+        # The whole path decoded once (so '%2F' becomes a separator), its bytes held as Latin-1 text.
+        raw = unquote_to_bytes(path).decode("latin-1")
+        if REMOVE_DOT_SEGMENTS:
+            raw = remove_dot_segments(raw)
+        path = "/".join(percent_encode(s.encode("latin-1"), UPPER_HEX) for s in raw.split("/"))
+    elif REMOVE_DOT_SEGMENTS:
         if ENCODE_PATH_SEGMENTS:
             # '%2E' is an encoded '.', so '%2E%2E' is the segment '..'.
             path = "/".join(
@@ -79,7 +85,7 @@ def canonical_uri(path: str) -> str:
                 for s in path.split("/")
             )
         path = remove_dot_segments(path)
-    if ENCODE_PATH_SEGMENTS:
+    if ENCODE_PATH_SEGMENTS and not DECODE_PATH_BEFORE_SPLIT:
         path = "/".join(percent_encode(unquote_to_bytes(s), UPPER_HEX) for s in path.split("/"))
     if APPEND_SLASH and not path.endswith("/"):
         path += "/"
@@ -88,13 +94,18 @@ def canonical_uri(path: str) -> str:
 
 def canonical_query(pairs: list[tuple[str, str]]) -> str:
     """CanonicalQueryString: name=value pairs encoded, sorted by name then value (bytes), joined by '&'."""
+    if DROP_EMPTY_NAMES:
+        pairs = [(name, value) for name, value in pairs if name]
+    if SORT_QUERY and SORT_QUERY_DECODED:
+        # Sorted by the decoded text (code points, which is the order of its UTF-8 bytes).
+        pairs = sorted(pairs, key=lambda pair: (pair[0].encode("utf-8"), pair[1].encode("utf-8")))
     items = []
     for name, value in pairs:
         if ENCODE_QUERY:
             items.append((percent_encode(name.encode(), UPPER_HEX), percent_encode(value.encode(), UPPER_HEX)))
         else:
             items.append((name, value))
-    if SORT_QUERY:
+    if SORT_QUERY and not SORT_QUERY_DECODED:
         items.sort(key=lambda item: (item[0].encode("utf-8"), item[1].encode("utf-8")))
     return "&".join(f"{n}={v}" if (v or KEEP_EMPTY_EQUALS) else n for n, v in items)
 

@@ -21,6 +21,10 @@ SUPPORTED_RULES: dict[str, str] = {
     "sort_query": "SORT_QUERY",
     "keep_empty_equals": "KEEP_EMPTY_EQUALS",
     "upper_hex": "UPPER_HEX",
+    # Readings of the open points (spec §6.1); off by default.
+    "decode_path_before_split": "DECODE_PATH_BEFORE_SPLIT",
+    "sort_query_decoded": "SORT_QUERY_DECODED",
+    "drop_empty_names": "DROP_EMPTY_NAMES",
 }
 
 
