@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from explorer.endpoints import DEFAULT_BASE_URL
 from explorer.known_values import KnownValues
 from explorer.safe_text import visible
 from explorer.tui import keymap, palette
@@ -30,8 +31,6 @@ from explorer.tui.sandbox_life import SandboxLife
 from explorer.tui.settings import Settings
 from explorer.tui.stage_views import StagesPanel
 from explorer.tui.workspace_actions import WorkspaceActions
-
-REAL_API = "https://dip-cb.binanceapi.com"
 
 
 class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
@@ -172,7 +171,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     @on(SandboxLife.Failed)
     def _sandbox_failed(self, event: SandboxLife.Failed) -> None:
-        self.form.query_one("#target", Input).placeholder = REAL_API
+        self.form.query_one("#target", Input).placeholder = DEFAULT_BASE_URL
         self.recompute(flash=False)
 
     @on(SandboxLife.Minted)

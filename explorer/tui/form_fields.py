@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from explorer.endpoints import DEFAULT_BASE_URL
+
 BODY_LABEL = "body  (exact UTF-8 bytes: hashed and sent)"
 MULTIPART_BODY_LABEL = "body  (multipart, built from the file; binary summarised)"
 
@@ -31,7 +33,7 @@ class FormField:
 
 FIELDS: tuple[FormField, ...] = (
     FormField(
-        "target", "base URL", "target", "send", placeholder="https://dip-cb.binanceapi.com", hint="target-hint",
+        "target", "base URL", "target", "send", placeholder=DEFAULT_BASE_URL, hint="target-hint",
         setting="base_url",
     ),
     FormField("timeout", "timeout s", "timeout", "send", initial="10"),

@@ -14,19 +14,17 @@ from textual.widgets import Markdown, Static
 from explorer import signing
 from explorer.tui.form_fields import HELP_TOPICS
 
-# The spec's get-open-data vector (tests/data/vectors.json), computed here so the example never drifts.
-EXAMPLE = {
-    "access_key_id": "testAccessKey",
-    "secret_key": "testSecretKey",
-    "ts": 1700000000,
-    "method": "GET",
-    "path": "/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/user-open-data",
-    "query": [("openData", "abc123")],
-}
-
 
 def _example() -> signing.Signature:
-    return signing.sign(**EXAMPLE)  # type: ignore[arg-type]
+    # The spec's get-open-data vector (tests/data/vectors.json), computed here so the example never drifts.
+    return signing.sign(
+        access_key_id="testAccessKey",
+        secret_key="testSecretKey",
+        ts=1700000000,
+        method="GET",
+        path="/mp-api/v1/apps/ozSQnakAm7apa6ew7crPYd/user-open-data",
+        query=[("openData", "abc123")],
+    )
 
 
 DOCTOR_HELP = """# Doctor

@@ -29,9 +29,10 @@ from explorer.tui.private_key import KeyStatus
 
 def plain(renderable: RenderableType, width: int = 120) -> str:
     """A renderable as plain text (what a test or a copy sees)."""
-    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, legacy_windows=False)
     console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return buffer.getvalue()
 
 
 class Pane(VerticalScroll, can_focus=True):

@@ -122,9 +122,10 @@ class StageView(Static, can_focus=True):
 
     def plain_text(self, width: int = 120) -> str:
         """What the stage shows, as plain text (for tests and copy)."""
-        console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=width, color_system=None, legacy_windows=False)
         console.print(Group(Text(render.RULES[self.stage]), self.body))
-        return console.file.getvalue()  # type: ignore[attr-defined]
+        return buffer.getvalue()
 
 
 class StagesPanel(VerticalScroll):
