@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shlex
 import shutil
 import stat
@@ -698,6 +699,17 @@ def test_help_has_an_example(cli, command: str) -> None:  # type: ignore[no-unty
     r = cli(command, "--help")
     assert r.code == 0 and "examples:" in r.out and f"mp-explorer {command} " in r.out
     assert "exit status: 0" in r.out
+
+
+@pytest.mark.parametrize("command", [(), ("sign",), ("verify",), ("doctor",), ("decrypt",), ("keygen",), ("sandbox",)])
+def test_help_examples_continue_on_their_own_line(cli, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    # A lone backslash ending a line of an f-string epilog joins the next line into it; an example
+    # written over two lines must print over two lines, its continuation backslash kept.
+    r = cli(*command, "--help")
+    assert r.code == 0
+    examples = r.out.partition("examples:")[2]
+    glued = [line for line in examples.splitlines() if re.search(r"\S {3,}--[a-z]", line)]
+    assert glued == []
 
 
 # --- arbitrary argv never raises ------------------------------------------------------------

@@ -26,7 +26,7 @@ examples:
   mp-explorer
       start the embedded sandbox on a free loopback port, fill in its demo app,
       mint a data token and select GetUserOpenId: press ctrl+s to see the openid
-  mp-explorer --ts 1700000000 --app-id ozSQnakAm7apa6ew7crPYd --data-token abc123 \
+  mp-explorer --ts 1700000000 --app-id ozSQnakAm7apa6ew7crPYd --data-token abc123 \\
       --access-key-id testAccessKey --secret-key-file sk.txt
       the stages show the spec's get-open-data vector byte for byte (sent to the
       sandbox, it is refused: unknown key, old ts; the response says which)
