@@ -224,3 +224,16 @@ def test_history_fill_reproduces_the_wire_values(tmp_path: Path) -> None:
         "CreateSKUInAudit",
     )
     assert "secret-key" not in fill.values
+
+
+async def test_the_save_screens_prompt_is_shown_whole_at_80_columns(tmp_path: Path) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SaveRequestScreen(SavedRequest(endpoint="ListSKUs"), tmp_path), app.results.append)
+        await pilot.pause()
+        box = app.screen.query_one("SaveRequestScreen > Vertical")
+        label = app.screen.query_one("SaveRequestScreen Label")
+        # Wider than its box, the prompt's end was clipped: it must wrap inside the box instead.
+        assert box.content_region.contains_region(label.region)
+        shown = " ".join(strip.text.strip() for strip in label.render_lines(label.content_region.reset_offset))
+        assert " ".join(str(label.content).split()) == " ".join(shown.split())

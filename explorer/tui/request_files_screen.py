@@ -39,6 +39,7 @@ _CSS = """
     padding: 0 1;
 }}
 {name} Label {{
+    width: 100%;
     color: $text-muted;
 }}
 {name} .error {{
