@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.app import App
 
-from explorer.tui.history_screen import HistoryScreen
+from explorer.tui.history_screen import HistoryScreen, summary_line
 from explorer.tui.model import FormState
 from explorer.tui.request_files_screen import OpenRequestScreen, SaveRequestScreen
 from explorer.tui.request_io import form_fill, history_fill, saved_from_form
@@ -237,3 +237,14 @@ async def test_the_save_screens_prompt_is_shown_whole_at_80_columns(tmp_path: Pa
         assert box.content_region.contains_region(label.region)
         shown = " ".join(strip.text.strip() for strip in label.render_lines(label.content_region.reset_offset))
         assert " ".join(str(label.content).split()) == " ".join(shown.split())
+
+
+def test_a_history_row_marks_a_cut_path(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    long_query = "openData=" + "d" * 80
+    record(history, 1, url=f"http://127.0.0.1:1/mp-api/v1/apps/a/user-open-data?{long_query}")
+    record(history, 2)
+    cut, whole = sorted(history.entries(), key=lambda entry: entry.id)
+    row = summary_line(cut)
+    assert "/mp-api/v1/apps/a/user-open-data?openData=ddd" in row and "d… " in row and long_query not in row
+    assert "/mp-api/v1/apps/a/skus?n=2  200" in summary_line(whole) and "…" not in summary_line(whole)

@@ -29,13 +29,18 @@ def _lines(data: bytes) -> str:
     return "\n".join(visible(line) for line in data.decode("utf-8", "backslashreplace").split("\n"))
 
 
+def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` characters, ending in '…' when something was cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def summary_line(entry: HistoryEntry) -> str:
-    """One row of the list: id, local time, method, path, outcome, elapsed."""
+    """One row of the list: id, local time, method, path, outcome, elapsed (a cut path or outcome ends in '…')."""
     when = time.strftime("%m-%d %H:%M:%S", time.localtime(entry.sent_at))
     path = entry.url.split("://", 1)[-1].partition("/")[2]
     elapsed = f"{entry.elapsed * 1000:.0f} ms" if entry.elapsed is not None else ""
-    outcome = visible(entry.outcome)[:40]
-    return f"{entry.id:>4} {when} {visible(entry.method):<5} /{visible(path)[:60]}  {outcome} {elapsed}"
+    outcome = _cut(visible(entry.outcome), 40)
+    return f"{entry.id:>4} {when} {visible(entry.method):<5} {_cut('/' + visible(path), 61)}  {outcome} {elapsed}"
 
 
 def detail_text(entry: HistoryEntry) -> Text:
