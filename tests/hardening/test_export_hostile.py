@@ -12,10 +12,12 @@ import hashlib
 import re
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explorer import signing
+from explorer.cli import main
 from explorer.export import PROGRAM_LANGUAGES, ExportError, export_request, program
 from explorer.request import RequestSpec, wire_path, wire_query
 from tests.hardening import fuzz_strategies as fs
@@ -82,3 +84,32 @@ def test_export_refuses_by_name_or_writes_code_that_signs_like_the_core(
     assert hashlib.sha256(generated["BODY"]).hexdigest() == p_hash
     wire = BASE + wire_path(path) + ("?" + wire_query(query) if query else "")
     assert generated["wire_url"]() == wire
+
+
+# What a user may hand `sign --code` from a shell: each gets code (exit 0) or a message (exit 2).
+CLI_CORPUS = {
+    "escape sequence in the path": ["--path", "/p/\x1b[2J\x1b]52;c;QUFB\x07"],
+    "right-to-left override in a query value": ["--path", "/p", "--query", "a=\u202egnp.exe"],
+    "line breaks in a query value": ["--path", "/p", "--query", "a=x\r\ny: z"],
+    "query value that is not UTF-8": ["--url", "https://h/p?a=%FF%FE"],
+    "a path of 100 000 characters": ["--path", "/" + "é" * 100_000],
+    "base URL with a control character": ["--path", "/p", "--base-url", "https://h\x07"],
+    "a question mark in the path": ["--path", "/p?x=1"],
+    "method with a space": ["--method", "GE T", "--path", "/p"],
+}
+
+
+@pytest.mark.parametrize("language", ["python", "node", "go", "java", "php"])
+@pytest.mark.parametrize("case", list(CLI_CORPUS))
+def test_sign_code_answers_hostile_input_with_code_or_a_message(
+    case: str, language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tally.count("bad-input corpus", "sign --code")
+    code = main(["sign", *CLI_CORPUS[case], "--code", language])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    if code == 0:
+        assert out.isascii() and not RAW_CONTROL.search(out), case
+    else:
+        assert code == 2 and err.startswith("mp-explorer: error:") and out == "", (case, err)
+        assert not RAW_CONTROL.search(err), (case, err)
