@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from explorer import environment
 from explorer.commands.env_flags import add_env_flag
@@ -266,11 +266,43 @@ def _saved_body(saved: SavedRequest | None, shown: str | None) -> str | None:
     return str(text)
 
 
+def _isatty(stream: Any) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
+def terminal_problem(stdin: Any, stdout: Any, stderr: Any, *, forced: bool = False) -> str | None:
+    """Why the explorer cannot run on these streams, or None.
+
+    It reads keys from stdin (a pipe or /dev/null would leave it spinning on end of file, with no
+    way to quit), and Textual draws on stderr (redirected, the screen stays blank and the log
+    fills with escape sequences). `forced` (MP_EXPLORER_FORCE_TUI) lets a test run it without a
+    terminal on stdout only.
+    """
+    if not _isatty(stdin):
+        return (
+            "the explorer reads keys from a terminal, and stdin is not one (a pipe, a file or /dev/null); "
+            "run it in a terminal without '<' or '|', or for scripts use `mp-explorer sign`"
+        )
+    if not _isatty(stdout) and not forced:
+        return "the explorer needs a terminal; for scripts use `mp-explorer sign`"
+    if not _isatty(stderr):
+        return (
+            "the explorer draws on stderr, which is redirected (2>FILE); run it without redirecting "
+            "stderr (the explorer writes no log there), or for scripts use `mp-explorer sign`"
+        )
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the explorer (Textual loads here)."""
     settings = settings_from_args(args)
-    if not sys.stdout.isatty() and not os.environ.get(environment.FORCE_TUI):
-        print("mp-explorer: the explorer needs a terminal; for scripts use `mp-explorer sign`", file=sys.stderr)
+    problem = terminal_problem(sys.stdin, sys.stdout, sys.stderr, forced=bool(os.environ.get(environment.FORCE_TUI)))
+    if problem is not None:
+        print(f"mp-explorer: {problem}", file=sys.stderr)
         return 2
     from explorer.tui.app import ExplorerApp
 

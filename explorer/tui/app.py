@@ -5,7 +5,9 @@ SandboxLife owns the embedded sandbox, keymap and palette list the keys and the 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 from collections.abc import Iterable
 from functools import partial
 from typing import Any, ClassVar
@@ -19,7 +21,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from explorer.endpoints import DEFAULT_BASE_URL
 from explorer.known_values import KnownValues
 from explorer.safe_text import visible
 from explorer.tui import keymap, palette
@@ -91,7 +92,18 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
     def form(self) -> Form:
         return self.query_one(Form)
 
+    def _hand_back_on_signals(self) -> None:
+        """SIGTERM and SIGHUP end the explorer as ctrl+q does, so the terminal is handed back (the main
+        screen, the cursor, mouse reporting off) instead of left as the app had it."""
+        if self.is_headless:
+            return  # a test's app: the signals belong to the test runner
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.exit)
+
     def on_mount(self) -> None:
+        self._hand_back_on_signals()
         self.theme = "textual-dark"
         self.form.prefill(self.settings)
         self.form.set_masked(self.masked)
@@ -171,7 +183,9 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     @on(SandboxLife.Failed)
     def _sandbox_failed(self, event: SandboxLife.Failed) -> None:
-        self.form.query_one("#target", Input).placeholder = DEFAULT_BASE_URL
+        # Never a silent switch of target: the field stays empty (nothing can be sent) and says why;
+        # SandboxLife has said it once in a notification.
+        self.form.query_one("#target", Input).placeholder = "no target: type a base URL (the sandbox did not start)"
         self.recompute(flash=False)
 
     @on(SandboxLife.Minted)

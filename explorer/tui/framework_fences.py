@@ -72,6 +72,7 @@ PRIVATE_NAMES: tuple[tuple[str, str, str], ...] = (
     ),
     ("textual.widgets._text_area", "TextArea._rewrap_and_refresh_virtual_size", "fields.FieldTextArea, as above"),
     ("textual.message_pump", "MessagePump._is_prevented", "fields.FieldInput: a quiet set_value stays quiet"),
+    ("textual.widgets._input", "Input._value", "fields.FieldInput: a control character drawn as one mark"),
     ("textual.document._document", "Document.replace_range", "fields.ExactDocument: lines break at \\n only"),
     ("textual.document._document", "EditResult", "fields.ExactDocument"),
     ("textual.document._document_navigator", "DocumentNavigator", "fields.FieldTextArea"),

@@ -84,9 +84,12 @@ class SandboxLife(Widget):
     def _failed(self, exc: Exception) -> None:
         self.starting = False
         self.error = f"sandbox did not start: {type(exc).__name__}: {exc}"
-        if self.send_when_ready:
-            self.send_when_ready = False
-            self.notify(f"not sent: the sandbox did not start ({exc})", severity="error")
+        not_sent = "; not sent" if self.send_when_ready else ""
+        self.send_when_ready = False
+        # One clear message; the target stays empty, never the real Open API in its place.
+        self.notify(
+            f"the embedded sandbox did not start ({exc}){not_sent}; give a base URL to send elsewhere", severity="error"
+        )
         self.post_message(self.Failed(exc))
 
     def _ready(self, handle: Any, credentials: sandbox_link.Credentials, minted: dict[str, Any] | None) -> None:
