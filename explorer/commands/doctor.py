@@ -49,19 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--token", metavar="TOKEN", help="the token, 'Bearer <token>' or a header line (default: the request's header)"
     )
-    parser.add_argument(
-        "--access-key-id",
-        metavar="AK",
-        help=f"expected iss; checked when given (default: ${environment.ACCESS_KEY_ID})",
-    )
-    request_flags.add_secret_flags(parser)
-    parser.add_argument("--now", metavar="SECONDS", help="Unix seconds to check ts against (default: now)")
-    parser.add_argument(
-        "--max-skew",
-        metavar="SECONDS",
-        default=str(signing.DEFAULT_MAX_SKEW),
-        help=f"accepted |now - ts| in seconds (default: {signing.DEFAULT_MAX_SKEW})",
-    )
+    request_flags.add_check_flags(parser)
     parser.add_argument("--json", action="store_true", help="the diagnosis as one JSON object")
     parser.add_argument(
         "--probe",
@@ -138,8 +126,7 @@ def optional_secret_key(args: argparse.Namespace) -> str | None:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    now = None if args.now is None else request_flags.int_flag("--now", args.now, low=0, high=signing.MAX_TS)
-    max_skew = request_flags.int_flag("--max-skew", args.max_skew, low=0, high=signing.MAX_TS)
+    now, max_skew = request_flags.check_window(args)
     request = imported_request(args)
     found = found_token(args, request)
     access_key_id = request_flags.access_key_id(args, required=False)

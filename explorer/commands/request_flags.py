@@ -44,6 +44,29 @@ def add_secret_flags(parser: argparse.ArgumentParser) -> None:
     add_env_flag(parser)
 
 
+def add_check_flags(parser: argparse.ArgumentParser) -> None:
+    """What a token is checked against (verify and doctor): the expected iss, the secret key, now and the window."""
+    parser.add_argument(
+        "--access-key-id",
+        metavar="AK",
+        help=f"expected iss; checked when given (default: ${environment.ACCESS_KEY_ID})",
+    )
+    add_secret_flags(parser)
+    parser.add_argument("--now", metavar="SECONDS", help="Unix seconds to check ts against (default: now)")
+    parser.add_argument(
+        "--max-skew",
+        metavar="SECONDS",
+        default=str(signing.DEFAULT_MAX_SKEW),
+        help=f"accepted |now - ts| in seconds (default: {signing.DEFAULT_MAX_SKEW})",
+    )
+
+
+def check_window(args: argparse.Namespace) -> tuple[int | None, int]:
+    """--now (None: the clock) and --max-skew from add_check_flags, as seconds."""
+    now = None if args.now is None else int_flag("--now", args.now, low=0, high=signing.MAX_TS)
+    return now, int_flag("--max-skew", args.max_skew, low=0, high=signing.MAX_TS)
+
+
 def int_flag(flag: str, text: str, *, low: int, high: int) -> int:
     """`text` as an integer in [low, high]; a UsageError naming `flag` otherwise."""
     try:

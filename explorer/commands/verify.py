@@ -41,26 +41,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     verify.add_argument("token", metavar="TOKEN", help="the token (a 'Bearer ' prefix is ignored), or - for stdin")
     request_flags.add_request_flags(verify)
-    verify.add_argument(
-        "--access-key-id",
-        metavar="AK",
-        help=f"expected iss; checked when given (default: ${environment.ACCESS_KEY_ID})",
-    )
-    request_flags.add_secret_flags(verify)
-    verify.add_argument("--now", metavar="SECONDS", help="Unix seconds to check ts against (default: now)")
-    verify.add_argument(
-        "--max-skew",
-        metavar="SECONDS",
-        default=str(signing.DEFAULT_MAX_SKEW),
-        help=f"accepted |now - ts| in seconds (default: {signing.DEFAULT_MAX_SKEW})",
-    )
+    request_flags.add_check_flags(verify)
     verify.add_argument("--json", action="store_true", help="the outcome and what was compared, as JSON")
     verify.set_defaults(handler=run_verify)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    now = None if args.now is None else request_flags.int_flag("--now", args.now, low=0, high=signing.MAX_TS)
-    max_skew = request_flags.int_flag("--max-skew", args.max_skew, low=0, high=signing.MAX_TS)
+    now, max_skew = request_flags.check_window(args)
     if args.token == "-":
         if args.body_file == "-":
             raise UsageError("the token and --body-file cannot both come from stdin")
