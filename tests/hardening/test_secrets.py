@@ -31,6 +31,7 @@ import httpx
 import pytest
 
 from explorer import crypto, signing
+from explorer.tui.form_fields import SECTIONS
 from explorer.workspace.history import History
 from tests.hardening import tally
 from tests.hardening.sandbox_process import SandboxProcess, base_env, console_command, running_sandbox
@@ -45,9 +46,11 @@ ACCESS_KEY_ID = "leakcheckAccessKey"
 STAGE_TITLES = ("1 · canonical request", "2 · digest", "3 · JWT", "4 · header")
 OPENID = re.compile(r"\b[0-9a-f]{32}\b")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
-# Focus order from the endpoint select (focused at start): method, path, query, body, app id, access
-# key, secret key, data token, ts, RSA key, passphrase.
-TABS_TO_PASSPHRASE = 11
+# Tabs from the endpoint select (focused at start) to the passphrase, in the form's own order (the
+# file row shows only for UploadFile): counted from the form's definition, so a field added or moved
+# there moves this count with it.
+_FOCUS_ORDER = [field_id for _, field_ids in SECTIONS for field_id in field_ids if field_id != "file"]
+TABS_TO_PASSPHRASE = _FOCUS_ORDER.index("passphrase") - _FOCUS_ORDER.index("endpoint")
 
 
 @dataclass
