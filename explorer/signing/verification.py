@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 from dataclasses import dataclass, field
@@ -120,6 +121,14 @@ def verify(
         token = token[6:].strip()
     if not token:
         return Verification(Outcome.MALFORMED_TOKEN, "the token is empty")
+    inside = next((index for index, char in enumerate(token) if char.isspace()), None)
+    if inside is not None:
+        part = ("header", "payload", "signature")[min(token.count(".", 0, inside), 2)]
+        return Verification(
+            Outcome.MALFORMED_TOKEN,
+            f"white space inside the token at character {inside + 1} ({json.dumps(token[inside])}, in the {part}): "
+            "a token is one unbroken string; a copy that wrapped or a paste that joined lines puts it there",
+        )
     parts = token.split(".")
     if len(parts) != 3:
         return Verification(Outcome.MALFORMED_TOKEN, f"a JWT has 3 dot-separated parts; this one has {len(parts)}")
@@ -144,10 +153,33 @@ def verify(
             jwt_header,
             claims,
         )
+    crit = jwt_header.get("crit")
+    if crit is not None:
+        # RFC 7515 §4.1.11: a recipient that does not understand every extension `crit` names must
+        # reject the token; this scheme defines none.
+        named = json.dumps(crit, ensure_ascii=True)[:200]
+        return Verification(
+            Outcome.MALFORMED_TOKEN,
+            f"header crit is {named}: the token requires extensions this scheme does not define "
+            "(RFC 7515 §4.1.11: reject)",
+            jwt_header,
+            claims,
+        )
     try:
         received_signature = b64url_decode(parts[2])
     except ValueError:
         return Verification(Outcome.MALFORMED_TOKEN, "signature is not base64url", jwt_header, claims)
+    canonical = base64.urlsafe_b64encode(received_signature).decode("ascii").rstrip("=")
+    if canonical != parts[2].rstrip("="):
+        # The last character carries bits past the signature's end; they must be zero (RFC 4648 §3.5),
+        # or two different strings would pass as the same signature.
+        return Verification(
+            Outcome.MALFORMED_TOKEN,
+            f"signature's base64url has non-zero unused bits in its last character "
+            f"({parts[2].rstrip('=')[-1:]!r}; the canonical form ends in {canonical[-1:]!r})",
+            jwt_header,
+            claims,
+        )
     signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
     if not hmac.compare_digest(received_signature, _hs256(signing_input, secret_key)):
         return Verification(

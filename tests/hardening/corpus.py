@@ -232,6 +232,44 @@ def token_year_3000() -> str:
     return _signed({"alg": "HS256", "typ": "JWT"}, {"iss": ACCESS_KEY, "dig": "0" * 64, "ts": 32503680000})
 
 
+def token_crit() -> str:
+    """A signed token whose header makes an unknown extension critical (RFC 7515 §4.1.11)."""
+    header = {"alg": "HS256", "typ": "JWT", "crit": ["exp"], "exp": 1}
+    return _signed(header, {"iss": ACCESS_KEY, "dig": "0" * 64, "ts": 1700000000})
+
+
+def token_unused_bits() -> str:
+    """A signed token whose signature's last base64url character has its two unused bits set:
+    it decodes to the same bytes as the real signature, but it is another string."""
+    token = _signed({"alg": "HS256", "typ": "JWT"}, {"iss": ACCESS_KEY, "dig": "0" * 64, "ts": 1700000000})
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(token[-1])
+    assert last % 4 == 0, "32 bytes end in a character whose two low bits are unused"
+    return token[:-1] + alphabet[last + 1]
+
+
+def token_with_a_space() -> str:
+    token = _signed({"alg": "HS256", "typ": "JWT"}, {"iss": ACCESS_KEY, "dig": "0" * 64, "ts": 1700000000})
+    head, payload, signature = token.split(".")
+    return f"{head}.{payload[:20]} {payload[20:]}.{signature}"
+
+
+@functools.cache
+def wrong_key_ciphertext() -> str:
+    """userData made for another key that rsa_key() still 'decrypts' (OpenSSL's implicit rejection
+    returns random bytes, about 1 in 200 of them UTF-8): to text that is empty or not printable."""
+    from explorer.crypto import CryptoError, decrypt, encrypt_user_data
+
+    for attempt in range(20_000):
+        ciphertext = encrypt_user_data(other_rsa_key().public_key(), f'{{"openId":"u{attempt}"}}')
+        try:
+            decrypt(rsa_key(), ciphertext)
+        except CryptoError as exc:
+            if exc.kind == "likely_wrong_key":
+                return ciphertext
+    raise AssertionError("no wrong-key ciphertext decrypted to UTF-8 in 20,000 tries")
+
+
 # --- big values ----------------------------------------------------------------------------------
 
 
@@ -456,6 +494,13 @@ CASES: tuple[Case, ...] = (
         short_ciphertext,
         (Shown("decrypted", ("100 bytes", "1024-bit key needs exactly 128")),),
         Said(1, ("100 bytes", "1024-bit key needs exactly 128")),
+    ),
+    Case(
+        "ciphertext-for-another-key-decrypts-to-junk",
+        "user-data",
+        wrong_key_ciphertext,
+        (Shown("decrypted", ("most likely not the key the data was encrypted for",)),),
+        Said(1, ("most likely not the key the data was encrypted for", "implicit rejection")),
     ),
     Case(
         "ciphertext-not-whole-bytes",
@@ -823,6 +868,24 @@ CASES: tuple[Case, ...] = (
         "token",
         token_year_3000,
         cli=Said(1, ("ts in the future", "3000-01-01 00:00:00 UTC"), "stdout"),
+    ),
+    Case(
+        "token-crit-unknown-extension",
+        "token",
+        token_crit,
+        cli=Said(1, ("malformed token", 'crit is ["exp"]', "RFC 7515"), "stdout"),
+    ),
+    Case(
+        "token-signature-unused-bits",
+        "token",
+        token_unused_bits,
+        cli=Said(1, ("malformed token", "non-zero unused bits"), "stdout"),
+    ),
+    Case(
+        "token-white-space-inside",
+        "token",
+        token_with_a_space,
+        cli=Said(1, ("malformed token", "white space inside the token at character", "in the payload"), "stdout"),
     ),
     # --- timestamps (the ts field; `sign --ts`) -------------------------------------------------
     Case(
