@@ -177,6 +177,25 @@ class FieldTextArea(ImmediateBindings, TextArea):
         self._fit_wrap()
         self._rewrap_and_refresh_virtual_size()
 
+    def _on_paste(self, event: events.Paste) -> None:
+        # A terminal sends a paste's line ends as CR (what the Enter key sends), so a pasted body
+        # looked like one line and was signed as '{\r"a":1\r}'. Each CR (and CR LF) becomes LF,
+        # which is what Enter gives here, and the notice says so. A paste without CR is Textual's.
+        if "\r" not in event.text:
+            return
+        event.prevent_default()
+        event.stop()
+        if self.read_only:
+            return
+        count = event.text.count("\r")
+        if result := self._replace_via_keyboard(_LINE_BREAK.sub("\n", event.text), *self.selection):
+            self.move_cursor(result.end_location)
+        self.notify(
+            f"{self.id}: the paste's line ends came as CR (as terminals send them): "
+            f"{count} CR became LF (\\n); the bytes signed are the ones shown",
+            title="pasted line ends",
+        )
+
     def get_line(self, line_index: int) -> Text:
         # As in FieldInput: a control character in the body is drawn as one mark ('␍' for a CR).
         line = self.document.get_line(line_index)

@@ -65,6 +65,8 @@ PRIVATE_NAMES: tuple[tuple[str, str, str], ...] = (
     ("textual.widgets._input", "Input._on_key", "fields.ImmediateBindings: key order, Textualize/textual#6605"),
     ("textual.widgets._text_area", "TextArea._on_key", "fields.ImmediateBindings: key order, Textualize/textual#6605"),
     ("textual.widgets._input", "Input._on_paste", "fields.FieldInput and form.KeyInput: what a paste keeps"),
+    ("textual.widgets._text_area", "TextArea._on_paste", "fields.FieldTextArea: a paste's CR line ends become LF"),
+    ("textual.widgets._text_area", "TextArea._replace_via_keyboard", "fields.FieldTextArea._on_paste"),
     (
         "textual.widgets._text_area",
         "TextArea._set_document",
