@@ -1,4 +1,5 @@
-"""SVG snapshots of the explorer's main screens at 160x50, every input fixed (see snapshot_support).
+"""SVG snapshots of the explorer's main screens at 160x50, and at 80x24 and 120x40 (the compact form),
+every input fixed (see snapshot_support).
 
 Update the baselines after an intended UI change, then look at them and commit tests/__snapshots__/:
 
@@ -87,6 +88,19 @@ def test_a_field_error_in_the_stages(snap_compare: Any) -> None:
         assert pilot.app.stages.signed.canonical_errors
 
     assert snap_compare(snap.explorer(), terminal_size=snap.SIZE, run_before=bad_method)
+
+
+# --- the sizes most terminals have: the compact form, all four stages on screen ----------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_start_at_a_small_size(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(snap.explorer(), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_after_send_at_a_small_size(snap_compare: Any, replay: str, size: tuple[int, int]) -> None:
+    assert snap_compare(snap.explorer(), terminal_size=size, run_before=send)
 
 
 # --- the stand-in itself: honest only if the app really decrypts it and the verdict is the sandbox's ---

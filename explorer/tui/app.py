@@ -19,18 +19,20 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widget import Widget
+from textual.widgets import Input
 
 from explorer.known_values import KnownValues
 from explorer.safe_text import visible
 from explorer.tui import keymap, palette
 from explorer.tui.form import Form
 from explorer.tui.framework_fences import LocalsFreeCrashReport, ScreenshotsWhereTheUserIs
+from explorer.tui.key_bar import KeyBar
 from explorer.tui.model import Stages, compute
-from explorer.tui.response import ResponsePanel
+from explorer.tui.response import Pane, ResponsePanel
 from explorer.tui.sandbox_life import SandboxLife
 from explorer.tui.settings import Settings
-from explorer.tui.stage_views import StagesPanel
+from explorer.tui.stage_views import COMPACT_BELOW_HEIGHT, COMPACT_BELOW_WIDTH, StagesPanel, StageView
 from explorer.tui.workspace_actions import WorkspaceActions
 
 
@@ -39,12 +41,40 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     TITLE = "mp-explorer"
     AUTO_FOCUS = "#endpoint"
+    # Small terminals get the compact form: these classes go on the screen by its size.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [  # type: ignore[misc]
+        (0, "-narrow"),
+        (COMPACT_BELOW_WIDTH, "-medium"),
+        (160, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (COMPACT_BELOW_HEIGHT, "-tall")]  # type: ignore[misc]
     CSS = """
     #main { height: 1fr; }
     #form { width: 34%; max-width: 64; }
     #right { width: 1fr; }
     #stages { height: auto; max-height: 62%; }
     #response { height: 1fr; }
+    #form .field-label { width: 100%; }
+    /* 100 to 159 columns: a narrower form. */
+    Screen.-medium #form { width: 38; min-width: 38; }
+    /* Under 100 columns: labels above their fields, so neither is cut. */
+    Screen.-narrow #form { width: 26; min-width: 26; padding: 0; }
+    Screen.-narrow #form .row { layout: vertical; }
+    Screen.-narrow #form .row > Label { width: 100%; }
+    Screen.-narrow #form .hint { margin-left: 0; }
+    Screen.-narrow #form .field-label { margin-top: 0; }
+    Screen.-narrow #form .section { margin-top: 0; }
+    /* Compact stages: a title line instead of a box, no rule line (F1 shows it). */
+    Screen.-narrow #stages, Screen.-short #stages { max-height: 75%; }
+    Screen.-narrow StageView, Screen.-short StageView {
+        border: none;
+        border-top: solid $primary 40%;
+        padding: 0 1;
+    }
+    Screen.-narrow StageView:focus, Screen.-short StageView:focus { border-top: solid $accent; }
+    Screen.-narrow StageView.-changed, Screen.-short StageView.-changed { border-top: solid $warning; }
+    Screen.-narrow StageView.-broken, Screen.-short StageView.-broken { border-top: solid $error 70%; }
+    Screen.-narrow #response, Screen.-short #response { min-height: 5; }
     """
     BINDINGS: ClassVar[list[BindingType]] = list(keymap.EXPLORER)
 
@@ -64,6 +94,8 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.response = ResponsePanel(id="response")  # the raw and decrypted panes; runs the send
         self.workspace = WorkspaceActions(self)  # request files and the send history
         self.code_language = "python"  # the code view's language (f7), kept for the session
+        self.sent: Stages | None = None  # the stages of the last send, shown (and copied) until the next edit
+        self._sending: Stages | None = None
 
     def notify(
         self,
@@ -86,7 +118,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
             with Vertical(id="right"):
                 yield StagesPanel(id="stages")
                 yield self.response
-        yield Footer(id="footer")
+        yield KeyBar(id="footer")
 
     @property
     def form(self) -> Form:
@@ -104,6 +136,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     def on_mount(self) -> None:
         self._hand_back_on_signals()
+        self._apply_size_classes()
         self.theme = "textual-dark"
         self.form.prefill(self.settings)
         self.form.set_masked(self.masked)
@@ -132,7 +165,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         ts = None if self.ts_pinned else now
         self.stages = compute(state, ts=ts, now=now, rules=self.settings.rules, known=self.known.as_dict())
         self.form.show_built_body(state.endpoint, self.stages.multipart)
-        self.query_one(StagesPanel).show(self.stages, flash=flash)
+        self.query_one(StagesPanel).show(self.sent or self.stages, flash=flash and self.sent is None)
         self._show_ts_mode()
         target_hint = self.sandbox_life.target_hint(state.target, self.stages.target_error)
         self.form.show_stage_hints(self.stages, state.path, target_hint)
@@ -143,6 +176,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     def form_edited(self, source: str) -> None:
         """An input changed (`source` is its id): recompute every stage."""
+        self._forget_sent()
         if source == "ts" and not self.ts_pinned:
             self.ts_pinned = True  # typing a ts pins it; the watcher recomputes
             return
@@ -151,14 +185,21 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.recompute(flash=True)
 
     def watch_ts_pinned(self) -> None:
+        self._forget_sent()
         self.recompute(flash=True)
+
+    def _forget_sent(self) -> None:
+        """An edit: the stages show the request as it now stands, no longer the one sent."""
+        if self.sent is not None:
+            self.sent = None
+            self.query_one(StagesPanel).mark_sent(False)
 
     def watch_masked(self, masked: bool) -> None:
         self.form.set_masked(masked)
 
     def _tick(self) -> None:
         with contextlib.suppress(NoMatches):  # a tick that lands while the app closes: the form is gone
-            if not self.ts_pinned:
+            if not self.ts_pinned and self.sent is None:  # what was sent stays on screen until an edit
                 self.recompute(flash=False)
             else:
                 self._show_ts_mode()  # the pinned ts's age ticks
@@ -190,6 +231,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     @on(SandboxLife.Minted)
     def _minted(self, event: SandboxLife.Minted) -> None:
+        self._forget_sent()
         if event.push:
             self.known.learn_push_token(event.minted)
         else:
@@ -223,12 +265,14 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     async def _stages_to_send(self) -> Stages:
         """The stages signed now; a template that needs a push token gets one first (each is single use)."""
+        self._forget_sent()
         self.recompute(flash=False)
         if "pushToken" in self.stages.body_unfilled:
             minted = await self.sandbox_life.mint_push_now(self.form.value("target"), self.form.value("app-id"))
             if minted is not None:
                 self.known.learn_push_token(minted)
-        return self.recompute(flash=False)
+        self._sending = self.recompute(flash=False)
+        return self._sending
 
     @on(ResponsePanel.Exchanged)
     def _exchanged(self, event: ResponsePanel.Exchanged) -> None:
@@ -236,6 +280,12 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.workspace.record(exchange, endpoint=endpoint, state=event.state, ts=event.ts)
         if self.known.learn_exchange(endpoint, exchange.request.body, exchange.code, exchange.data):
             self.recompute(flash=False)
+        if self._sending is not None:
+            # What went out stays on screen and in the copies, marked as sent, until the next edit.
+            self.sent, self._sending = self._sending, None
+            panel = self.query_one(StagesPanel)
+            panel.show(self.sent, flash=False)
+            panel.mark_sent(True)
 
     def action_cancel_send(self) -> None:
         self.response.cancel_send()
@@ -269,6 +319,45 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         from explorer.tui.doctor_screen import open_doctor
 
         open_doctor(self)
+
+    # --- layout: the size classes, jump, maximise ------------------------------------------------
+
+    def _apply_size_classes(self) -> None:
+        """The breakpoint classes for the terminal's size, on the main screen.
+
+        Textual sets them when the screen receives a Resize; a terminal that already has its size
+        when the app starts (tmux, a window sized before launch) may never send one.
+        """
+        width, height = self.size
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        for breakpoints, size in ((self.HORIZONTAL_BREAKPOINTS, width), (self.VERTICAL_BREAKPOINTS, height)):
+            chosen = [name for limit, name in breakpoints if size >= limit][-1:]
+            for _limit, name in breakpoints:
+                screen.set_class(name in chosen, name)
+
+    def on_resize(self) -> None:
+        self._apply_size_classes()
+
+    def action_jump(self, widget_id: str) -> None:
+        """Focus one stage, one response pane or the form's first field (alt+1..6, alt+0)."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        with contextlib.suppress(NoMatches):
+            self.query_one(f"#{widget_id}").focus()
+
+    def action_toggle_maximize(self) -> None:
+        """The focused stage, pane or form fills the screen; again (or escape) restores the layout."""
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+            return
+        widget = self.focused
+        while widget is not None and not isinstance(widget, StageView | Pane | Form):
+            widget = widget.parent if isinstance(widget.parent, Widget) else None
+        if widget is None:
+            self.notify("focus a stage, a pane or the form first (alt+1..6, alt+0)", severity="warning")
+            return
+        screen.maximize(widget, container=False)
 
     # --- toggles, help, palette ----------------------------------------------------------------
 

@@ -272,7 +272,13 @@ class Form(VerticalScroll):
         self.set_hint("path-hint", f"→ {stages.path}" if stages.path != typed_path else "")
         note = stages.secret_note
         self.set_hint("secret-hint", note or "", level="warning" if note else "")
-        self.set_hint("target-hint", target_hint[0], level=target_hint[1])
+        text, level = target_hint
+        # A base URL wider than its field is written out whole under it: the port is never cut silently.
+        target = self.value("target")
+        width = self.query_one("#target").content_region.width
+        if target and width and len(target) >= width:
+            text = f"{target}\n{text}"
+        self.set_hint("target-hint", text, level=level)
 
     def show_ts_mode(self, pinned: bool, ts: int | None, now: int, window: int) -> None:
         """Under the ts: following the clock, or pinned with its age against the server's window."""

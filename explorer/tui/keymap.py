@@ -26,6 +26,15 @@ EXPLORER: tuple[Binding, ...] = (
     Binding("f9", "workspace('open')", "open", show=False, id="explorer.open_request"),
     Binding("f10", "workspace('history')", "history", show=False, id="explorer.history"),
     Binding("ctrl+n", "doctor", "doctor", show=False, priority=True, id="explorer.doctor"),
+    # Jump to each stage, each response pane and the form; maximise what has focus.
+    Binding("alt+1", "jump('stage-canonical')", "canonical", show=False, id="explorer.jump_canonical"),
+    Binding("alt+2", "jump('stage-digest')", "digest", show=False, id="explorer.jump_digest"),
+    Binding("alt+3", "jump('stage-jwt')", "JWT", show=False, id="explorer.jump_jwt"),
+    Binding("alt+4", "jump('stage-header')", "header", show=False, id="explorer.jump_header"),
+    Binding("alt+5", "jump('response-raw')", "raw", show=False, id="explorer.jump_raw"),
+    Binding("alt+6", "jump('response-decrypted')", "decrypted", show=False, id="explorer.jump_decrypted"),
+    Binding("alt+0", "jump('endpoint')", "form", show=False, id="explorer.jump_form"),
+    Binding("alt+m", "toggle_maximize", "maximise", show=False, id="explorer.maximize"),
     # Priority, so focus moves when the key arrives: Textual routes each key to the widget focused
     # at that moment, and a non-priority tab moved focus only after the keys queued behind it
     # had gone to the old field ("tab" then "POST" in one terminal read typed into the old one).

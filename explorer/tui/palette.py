@@ -49,4 +49,17 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("Reveal or mask secrets", "Show or hide the secret and private keys", "toggle_reveal"),
     ("Help for the focused stage", "What this stage does, with an example (F1)", "help"),
+    *(
+        (f"Go to {name}", f"Focus the {name} (alt+{key})", f"jump('{widget_id}')")
+        for key, widget_id, name in (
+            (1, "stage-canonical", "stage 1, canonical request"),
+            (2, "stage-digest", "stage 2, digest"),
+            (3, "stage-jwt", "stage 3, JWT"),
+            (4, "stage-header", "stage 4, header"),
+            (5, "response-raw", "raw response"),
+            (6, "response-decrypted", "decrypted response"),
+            (0, "endpoint", "form"),
+        )
+    ),
+    ("Maximise or restore", "The focused stage, pane or form fills the screen (alt+m)", "toggle_maximize"),
 )

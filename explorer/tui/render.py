@@ -243,3 +243,103 @@ def header_view(stages: Stages) -> RenderableType:
     text = Text(f"{stages.signature.header_name}: ", style="bold")
     text.append_text(token_text(stages.signature.token))
     return text
+
+
+# --- the compact form (small terminals): no rules (F1 has them), long values cut in the middle ------
+
+ELLIPSIS = "…"
+
+
+class MiddleCut:
+    """One line of text; wider than the space, it loses its middle to '…' (head kept longer than tail).
+
+    The whole value stays in the copies and in the f6 view.
+    """
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        line = cut_middle(self.text, options.max_width).copy()
+        line.end = "\n"
+        line.no_wrap = True
+        yield line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(8, self.text.cell_len), min(options.max_width, self.text.cell_len))
+
+
+def cut_middle(text: Text, width: int) -> Text:
+    """`text` itself when it fits in `width` cells, else its head, '…' and its tail (2:1)."""
+    if text.cell_len <= width or width < 3:
+        return text
+    keep = width - 1
+    head = max(1, keep * 2 // 3)
+    tail = keep - head
+    cut = text[:head]
+    cut.append(ELLIPSIS, style=NOTE)
+    if tail:
+        cut.append_text(text[len(text) - tail :])
+    return cut
+
+
+def compact_canonical_view(stages: Stages, previous: Stages | None = None) -> RenderableType:
+    """The four canonical lines as they are, one screen line each."""
+    parts: list[RenderableType] = []
+    rows = (
+        (stages.method, "method", METHOD),
+        (stages.canonical_uri, "path", URI),
+        (stages.canonical_query, "query", QUERY),
+        (stages.payload_hash, "body", HASH),
+    )
+    for index, (value, field_name, style) in enumerate(rows):
+        error = stages.errors.get(field_name)
+        if error is not None:
+            parts.append(error_text(error))
+            continue
+        cell = Text(value or "", style=style, end="")
+        old = getattr(previous, _CANONICAL_ATTRS[index], None) if previous is not None else None
+        span = changed_span(old, value or "") if old is not None else None
+        if span is not None:
+            cell.stylize(CHANGED, *span)
+        if value == "":
+            cell = Text("(empty query)", style=f"italic {LABEL}", end="")
+        if index < 3:
+            cell.append(NEWLINE_MARK, style=NEWLINE)
+        parts.append(MiddleCut(cell))
+    parts.extend(unfilled_notes(stages))
+    return Group(*parts)
+
+
+def compact_digest_view(stages: Stages) -> RenderableType:
+    if stages.digest is None:
+        return _needs(stages.canonical_errors, "the canonical request")
+    return MiddleCut(Text(stages.digest, style=DIGEST, end=""))
+
+
+def compact_jwt_view(stages: Stages) -> RenderableType:
+    """The decoded payload, one claim a line: iss, dig, ts."""
+    decoded = stages.decoded_payload if stages.signature is not None else None
+    if decoded is None:
+        return jwt_view(stages)
+    rows: list[RenderableType] = []
+    ts = decoded.get("ts")
+    claims = (
+        ("iss", str(decoded.get("iss"))),
+        ("dig", str(decoded.get("dig"))),
+        ("ts ", describe_ts(ts, stages.now) if isinstance(ts, int) else str(ts)),
+    )
+    for label, value in claims:
+        rows.append(MiddleCut(Text.assemble((label + " ", LABEL), (value, JWT_PAYLOAD), end="")))
+    if stages.secret_note:
+        rows.append(MiddleCut(Text(f"note: {stages.secret_note}", style=NOTE, end="")))
+    return Group(*rows)
+
+
+def compact_header_view(stages: Stages) -> RenderableType:
+    """The token alone (the header's name is in the stage's title)."""
+    if stages.signature is None:
+        return _needs(stages.canonical_errors + stages.jwt_errors, "the token")
+    text = token_text(stages.signature.token)
+    text.end = ""
+    return MiddleCut(text)

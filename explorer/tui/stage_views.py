@@ -29,6 +29,9 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("header", "4 · header"),
 )
 FLASH_SECONDS = 1.0
+# Under either size the stages take their compact form (and the screen its -narrow or -short class).
+COMPACT_BELOW_WIDTH = 100
+COMPACT_BELOW_HEIGHT = 45
 
 
 class RenderedOnce(RichVisual):
@@ -95,6 +98,7 @@ class StageView(Static, can_focus=True):
         self.stage = stage
         self.value = ""
         self.body: RenderableType = Text("")
+        self.stage_title = title
         self.border_title = title
         self.border_subtitle = copy_hint
         self._flash_timer: Timer | None = None
@@ -103,13 +107,17 @@ class StageView(Static, can_focus=True):
     def help_topic(self) -> str:
         return self.stage
 
-    def show(self, body: RenderableType, value: str, *, broken: bool, flash: bool) -> None:
-        """Render a new value; flash the border when the value changed and `flash` is set."""
+    def show(self, body: RenderableType, value: str, *, broken: bool, flash: bool, compact: bool = False) -> None:
+        """Render a new value; flash the border when the value changed and `flash` is set.
+
+        `compact` (a small terminal): the rule line is left out (F1 shows it).
+        """
         changed = value != self.value
         self.value = value
         self.body = body
         self.set_class(broken, "-broken")
-        visual = RenderedOnce(self, Group(Text(render.RULES[self.stage], style=render.RULE), body))
+        content = body if compact else Group(Text(render.RULES[self.stage], style=render.RULE), body)
+        visual = RenderedOnce(self, content)
         # Lay the screen out again only when this stage's height changes (most keystrokes keep it).
         width = self.content_region.width
         same_height = width > 0 and visual.get_height({}, width) == self.content_region.height
@@ -119,6 +127,11 @@ class StageView(Static, can_focus=True):
             if self._flash_timer is not None:
                 self._flash_timer.stop()
             self._flash_timer = self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-changed"))
+
+    def mark_sent(self, sent: bool) -> None:
+        """Say in the title that this value is the one that went out (until the next edit)."""
+        self.border_title = f"{self.stage_title} · sent" if sent else self.stage_title
+        self.set_class(sent, "-sent")
 
     def plain_text(self, width: int = 120) -> str:
         """What the stage shows, as plain text (for tests and copy)."""
@@ -141,6 +154,7 @@ class StagesPanel(VerticalScroll):
     def __init__(self, *, id: str = "stages") -> None:
         super().__init__(id=id)
         self._shown: Stages | None = None
+        self._shown_compact = False
         self._unmark_timer: Timer | None = None
         self.last_copy: tuple[str, str] | None = None  # (what, text) of the last copy
         self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
@@ -150,33 +164,67 @@ class StagesPanel(VerticalScroll):
         for stage, title in STAGES:
             yield StageView(stage, title, copy_hint=hints[stage])
 
+    @property
+    def compact(self) -> bool:
+        """A small terminal (the app's breakpoints use the same sizes): rules to F1, long values cut
+        in the middle. Read from the terminal's size, which is known before the first frame (the
+        screen's breakpoint classes arrive a refresh later)."""
+        width, height = self.app.size
+        return width < COMPACT_BELOW_WIDTH or height < COMPACT_BELOW_HEIGHT
+
     def show(self, stages: Stages, *, flash: bool) -> None:
         """Render every stage; on an edit (`flash`), mark what changed for FLASH_SECONDS."""
         previous = self._shown if flash else None
         self._shown = stages
+        compact = self._shown_compact = self.compact
         views = {view.stage: view for view in self.query(StageView)}
+        signed = stages.signed
+        canonical = render.compact_canonical_view if compact else render.canonical_view
         views["canonical"].show(
-            render.canonical_view(stages, previous),
-            stages.signed.canonical_request or "",
-            broken=bool(stages.signed.canonical_errors),
+            canonical(stages, previous),
+            signed.canonical_request or "",
+            broken=bool(signed.canonical_errors),
             flash=flash,
+            compact=compact,
         )
         if previous is not None:
             if self._unmark_timer is not None:
                 self._unmark_timer.stop()
             self._unmark_timer = self.set_timer(FLASH_SECONDS, lambda: self._unmark(stages))
-        views["digest"].show(
-            render.digest_view(stages), stages.signed.digest or "", broken=stages.signed.digest is None, flash=flash
-        )
+        digest = render.compact_digest_view(stages) if compact else render.digest_view(stages)
+        views["digest"].show(digest, signed.digest or "", broken=signed.digest is None, flash=flash, compact=compact)
         token = stages.signature.token if stages.signature else ""
-        views["jwt"].show(render.jwt_view(stages), token, broken=not token, flash=flash)
+        jwt = render.compact_jwt_view(stages) if compact else render.jwt_view(stages)
+        views["jwt"].show(jwt, token, broken=not token, flash=flash, compact=compact)
         header = stages.signature.header_line if stages.signature else ""
-        views["header"].show(render.header_view(stages), header, broken=not header, flash=flash)
+        header_view = render.compact_header_view(stages) if compact else render.header_view(stages)
+        views["header"].show(header_view, header, broken=not header, flash=flash, compact=compact)
+        title = f"{STAGES[3][1]} · X-Mp-Open-Api-Token" if compact else STAGES[3][1]
+        if views["header"].stage_title != title:
+            views["header"].stage_title = title
+            views["header"].mark_sent(views["header"].has_class("-sent"))
+
+    def on_resize(self) -> None:
+        # The terminal's size decides the form of the stages: draw them in the one that now fits.
+        if self._shown is not None and self.compact != self._shown_compact:
+            self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
+        if self._shown is not None and self.compact != self._shown_compact:
+            for view in self.query(StageView):
+                view.clear_cached_dimensions()  # Static.update keeps the old height otherwise
+            self.show(self._shown, flash=False)
+
+    def mark_sent(self, sent: bool) -> None:
+        for view in self.query(StageView):
+            view.mark_sent(sent)
 
     def _unmark(self, stages: Stages) -> None:
         if self._shown is stages:
             view = self.query_one("#stage-canonical", StageView)
-            view.show(render.canonical_view(stages), view.value, broken=view.has_class("-broken"), flash=False)
+            compact = self._shown_compact
+            canonical = render.compact_canonical_view if compact else render.canonical_view
+            view.show(canonical(stages), view.value, broken=view.has_class("-broken"), flash=False, compact=compact)
 
     # --- copying what the stages show ----------------------------------------------------------
 

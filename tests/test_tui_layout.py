@@ -1,0 +1,91 @@
+"""The explorer at small sizes: the compact form, keys that jump and maximise, the key bar, and what
+was sent staying on screen (marked) until the next edit."""
+
+from __future__ import annotations
+
+from explorer.tui.stages import StagesPanel
+from rich.console import Console
+from rich.text import Text
+
+from explorer.tui.key_bar import KEYS, bar_text
+from explorer.tui.render import MiddleCut, cut_middle
+from tests.tui_support import app_for, http_server, send_and_wait, stage
+
+ENVELOPE = b'{"code":"000000","message":null,"data":{},"success":true}'
+
+
+def test_cut_middle_keeps_head_and_tail_and_whole_when_it_fits() -> None:
+    value = "0123456789abcdefghij"
+    assert cut_middle(Text(value), 20).plain == value
+    cut = cut_middle(Text(value), 10).plain
+    assert cut == "012345…hij" and len(cut) == 10
+    console = Console(width=12, color_system=None, file=None)
+    with console.capture() as capture:
+        console.print(MiddleCut(Text(value)))
+    assert capture.get() == "0123456…ghij\n"
+
+
+def test_the_key_bar_puts_the_most_used_first_and_says_where_the_rest_are() -> None:
+    wide = bar_text(400).plain
+    assert wide.split()[:2] == ["^s", "send"] and "^p more" not in wide
+    assert all(f"{key} {label}" in wide for key, label in KEYS)
+    narrow = bar_text(50).plain
+    assert narrow.startswith(" ^s send  ^t data token") and narrow.rstrip().endswith("^p more")
+    assert len(narrow) <= 50
+
+
+async def test_at_80x24_the_stages_are_compact_and_keys_jump_and_maximise() -> None:
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(StagesPanel)
+        assert panel.compact and app.screen.has_class("-narrow") and app.screen.has_class("-short")
+        for view in ("canonical", "digest", "jwt", "header"):
+            region = stage(app, view).region
+            assert region.height > 0 and region.bottom <= 23, view  # all four on screen, above the key bar
+        await pilot.press("alt+2")
+        assert app.focused is stage(app, "digest")
+        await pilot.press("alt+m")
+        await pilot.pause()
+        assert app.screen.maximized is stage(app, "digest")
+        await pilot.press("alt+m")
+        await pilot.pause()
+        assert app.screen.maximized is None
+        await pilot.press("alt+5")
+        assert app.focused is app.query_one("#response-raw")
+        await pilot.press("alt+0")
+        assert app.focused is app.query_one("#endpoint")
+
+
+async def test_growing_the_terminal_brings_the_full_form_back() -> None:
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "lowercase hex SHA-256" not in str(stage(app, "digest").render())
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.query_one(StagesPanel).compact
+        assert app.screen.has_class("-wide")
+
+
+async def test_what_was_sent_stays_on_screen_marked_until_the_next_edit() -> None:
+    now = [1700000060]
+    with http_server(ENVELOPE) as port:
+        app = app_for(f"http://127.0.0.1:{port}", ts=None, clock=lambda: now[0])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await send_and_wait(app, pilot)
+            sent_token = app.response.last_exchange.request.header("X-Mp-Open-Api-Token")
+            assert stage(app, "jwt").value == sent_token
+            assert all(stage(app, s).border_title.endswith("· sent") for s in ("canonical", "digest", "jwt", "header"))
+            now[0] += 5  # the clock moves on: ts follows it, but what went out stays shown
+            app._tick()
+            await pilot.pause()
+            assert stage(app, "jwt").value == sent_token
+            assert app.query_one(StagesPanel).copy_text("token") == sent_token
+            app.form.set_value("method", "POST")  # an edit: the stages show the request as it now stands
+            await pilot.pause()
+            await pilot.pause()
+            assert stage(app, "jwt").value != sent_token
+            assert not stage(app, "jwt").border_title.endswith("· sent")
