@@ -3,7 +3,7 @@ was sent staying on screen (marked) until the next edit."""
 
 from __future__ import annotations
 
-from explorer.tui.stages import StagesPanel
+from explorer.tui.stage_views import StagesPanel
 from rich.console import Console
 from rich.text import Text
 
