@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,20 @@ def _describe(exc: OSError | ValueError) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return str(exc)
+
+
+STDIN_PATHS = ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")
+
+
+def is_stdin(path: str) -> bool:
+    """'-', /dev/stdin and the like, or any path that is the very file stdin reads."""
+    if path == "-" or path in STDIN_PATHS:
+        return True
+    try:
+        here, there = os.stat(path), os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def read_bytes(path: str, flag: str) -> bytes:

@@ -111,8 +111,9 @@ def run_decrypt(args: argparse.Namespace) -> int:
                 "(in the environment or an env file)"
             )
         private_key = str(Path(private_key).expanduser())
-    if args.ciphertext == "-" and private_key == "-":
-        raise UsageError("the ciphertext and --private-key cannot both come from stdin")
+    if args.ciphertext == "-" and _inputs.is_stdin(private_key):
+        # /dev/stdin too: the key would take all of stdin and the ciphertext would read nothing.
+        raise UsageError(f"the ciphertext (-) and --private-key ({private_key}) cannot both come from stdin")
     pem = _inputs.read_bytes(private_key, flag)
     ciphertext = _inputs.read_bytes("-", "CIPHERTEXT") if args.ciphertext == "-" else args.ciphertext
     try:

@@ -274,13 +274,15 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def terminal_problem(stdin: Any, stdout: Any, stderr: Any, *, forced: bool = False) -> str | None:
+def terminal_problem(
+    stdin: Any, stdout: Any, stderr: Any, *, forced: bool = False, term: str | None = None
+) -> str | None:
     """Why the explorer cannot run on these streams, or None.
 
     It reads keys from stdin (a pipe or /dev/null would leave it spinning on end of file, with no
     way to quit), and Textual draws on stderr (redirected, the screen stays blank and the log
-    fills with escape sequences). `forced` (MP_EXPLORER_FORCE_TUI) lets a test run it without a
-    terminal on stdout only.
+    fills with escape sequences). A dumb TERM cannot show it at all. `forced` (MP_EXPLORER_FORCE_TUI)
+    lets a test run it without a terminal on stdout only; `term` defaults to $TERM.
     """
     if not _isatty(stdin):
         return (
@@ -293,6 +295,14 @@ def terminal_problem(stdin: Any, stdout: Any, stderr: Any, *, forced: bool = Fal
         return (
             "the explorer draws on stderr, which is redirected (2>FILE); run it without redirecting "
             "stderr (the explorer writes no log there), or for scripts use `mp-explorer sign`"
+        )
+    term = (term if term is not None else os.environ.get("TERM", "")).strip().lower()
+    if term in ("dumb", "unknown"):
+        # Such a terminal moves no cursor and shows no colour; the explorer drew truecolor on it anyway.
+        return (
+            f"TERM={term}: this terminal cannot move the cursor or show colours, which the explorer needs; "
+            "run it in a terminal whose TERM names it (e.g. xterm-256color), or use the subcommands "
+            "(`mp-explorer sign`, `verify`, `decrypt`)"
         )
     return None
 

@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_verify(args: argparse.Namespace) -> int:
     now, max_skew = request_flags.check_window(args)
     if args.token == "-":
-        if args.body_file == "-":
+        if args.body_file is not None and _inputs.is_stdin(args.body_file):
             raise UsageError("the token and --body-file cannot both come from stdin")
         token = _inputs.read_bytes("-", "TOKEN").decode("utf-8", "replace").strip()
     else:

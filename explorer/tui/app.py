@@ -261,6 +261,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
             state=self.form.state(),
             key_status=lambda: self.form.key_status,
             minted_for=self.sandbox_life.minted_for,
+            embedded_url=self.sandbox_life.base_url,
         )
 
     async def _stages_to_send(self) -> Stages:

@@ -141,6 +141,7 @@ class ResponsePanel(Horizontal):
         state: FormState,
         key_status: Callable[[], KeyStatus],
         minted_for: Callable[[str | None], dict[str, Any] | None],
+        embedded_url: Callable[[], str | None] = lambda: None,
     ) -> None:
         """Sign with `prepare()`'s stages and send; show the request going out, then the answer.
 
@@ -172,6 +173,13 @@ class ResponsePanel(Horizontal):
         self.send_in_flight = (wire.method, wire.url, time.monotonic())
         exchange = await client.send_async(wire, timeout=timeout)
         self.send_in_flight = None
+        embedded = embedded_url()
+        if exchange.error_kind == "refused" and embedded and wire.url.startswith(embedded + "/"):
+            # "start the server" is no advice for the sandbox that ran inside this explorer.
+            exchange.error = (
+                f"connection refused by the embedded sandbox ({embedded}): it stopped answering; "
+                "quit and start mp-explorer again, or run `mp-explorer sandbox` and give its URL as the base URL"
+            )
         self.last_exchange = exchange
         self.post_message(self.Exchanged(state, stages.ts, exchange))
         status = f"{exchange.status}" if exchange.status is not None else (exchange.error_kind or "error")

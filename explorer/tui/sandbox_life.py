@@ -106,6 +106,10 @@ class SandboxLife(Widget):
 
     # --- what it answers -----------------------------------------------------------------------
 
+    def base_url(self) -> str | None:
+        """The embedded sandbox's base URL, when there is one."""
+        return str(self.handle.base_url).rstrip("/") if self.handle is not None else None
+
     def can_mint(self, target: str) -> bool:
         """A sandbox to mint from: the embedded one, or one on a loopback target."""
         return self.handle is not None or sandbox_link.is_loopback_url(target)

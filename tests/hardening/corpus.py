@@ -910,6 +910,13 @@ CASES: tuple[Case, ...] = (
         Said(2, ("--ts", "is out of range")),
     ),
     Case(
+        "ts-4000-digits",
+        "ts",
+        "9" * 4000,
+        (Shown("jwt", ("ts: is after the year 9999",)),),
+        Said(2, ("--ts", "a number of 4000 digits is out of range")),
+    ),
+    Case(
         "ts-5000-digits",
         "ts",
         "9" * 5000,
