@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "known_values": 0,
     "multipart": 0,
     "plurals": 0,
+    "safe_text": 0,
     "doctor": 1,
     "client": 2,
     "clipboard": 2,

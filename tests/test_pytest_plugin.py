@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 BACKEND = '''
 """A backend's Open API client: its own signing (spec section 2), httpx, a retry on 900231."""
 
@@ -204,6 +206,7 @@ def run_project(tmp_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # a whole pytest run of a separate project in a subprocess
 def test_a_backend_project_tests_itself_with_the_fixture_alone(tmp_path: Path) -> None:
     result = run_project(tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
@@ -226,6 +229,7 @@ def readme_example(name: str) -> str:
     return readme[start + len("```python\n") : readme.index("```\n", start + 10)]
 
 
+@pytest.mark.slow  # a whole pytest run in a subprocess
 def test_the_readme_example_passes_as_written(tmp_path: Path) -> None:
     (tmp_path / "notify.py").write_text(readme_example("notify.py"))
     (tmp_path / "test_notify.py").write_text(readme_example("test_notify.py"))

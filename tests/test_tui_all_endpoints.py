@@ -42,6 +42,7 @@ async def _pick(app: ExplorerApp, pilot: Any, name: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow  # eleven sends through the explorer, one after the other
 async def test_every_endpoint_in_the_pickers_order_answers_000000(tmp_path: Path) -> None:
     app = ExplorerApp(Settings(start_sandbox=True, data_dir=str(tmp_path / "sandbox"), preload_client=False))
     async with app.run_test(size=(160, 50)) as pilot:

@@ -3,12 +3,12 @@ was sent staying on screen (marked) until the next edit."""
 
 from __future__ import annotations
 
-from explorer.tui.stage_views import StagesPanel
 from rich.console import Console
 from rich.text import Text
 
 from explorer.tui.key_bar import KEYS, bar_text
 from explorer.tui.render import MiddleCut, cut_middle
+from explorer.tui.stage_views import StagesPanel
 from tests.tui_support import app_for, http_server, send_and_wait, stage
 
 ENVELOPE = b'{"code":"000000","message":null,"data":{},"success":true}'

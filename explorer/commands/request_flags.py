@@ -78,9 +78,9 @@ def int_flag(flag: str, text: str, *, low: int, high: int) -> int:
         shown = text if len(text) <= 40 else text[:40] + "..."
         raise UsageError(f"{flag}: {shown!r} is not an integer") from None
     if not low <= value <= high:
-        digits = len(str(abs(value)))
+        length = len(str(abs(value)))
         # A 4,000-digit number echoed whole filled the terminal: past 40 digits, its length is enough.
-        shown = str(value) if digits <= 40 else f"a number of {digits} digits"
+        shown = str(value) if length <= 40 else f"a number of {length} digits"
         raise UsageError(f"{flag}: {shown} is out of range ({low} to {high})")
     return value
 

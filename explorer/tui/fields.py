@@ -177,7 +177,7 @@ class FieldTextArea(ImmediateBindings, TextArea):
         self._fit_wrap()
         self._rewrap_and_refresh_virtual_size()
 
-    def _on_paste(self, event: events.Paste) -> None:
+    async def _on_paste(self, event: events.Paste) -> None:
         # A terminal sends a paste's line ends as CR (what the Enter key sends), so a pasted body
         # looked like one line and was signed as '{\r"a":1\r}'. Each CR (and CR LF) becomes LF,
         # which is what Enter gives here, and the notice says so. A paste without CR is Textual's.
