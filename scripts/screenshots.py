@@ -3,7 +3,7 @@
     .venv/bin/python scripts/screenshots.py            # all of them
     .venv/bin/python scripts/screenshots.py start help # some of them
 
-Runs ExplorerApp headless at 160x50 against a real embedded sandbox whose demo app (fresh keys) lives
+Runs ExplorerApp headless at 160x50 (after-send-80x24 at 80x24) against a real embedded sandbox whose demo app (fresh keys) lives
 in a temporary MP_EXPLORER_HOME, so no real keys are ever shown; secrets stay masked (the default).
 Debian/Ubuntu packages for the PNGs: chromium fonts-firacode fonts-symbola. Without Chromium the
 SVGs are still written and the script says how to get the PNGs.
@@ -26,6 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "screenshots"
 SIZE = (160, 50)
+# The screens taken at another size than SIZE (the compact form of a small terminal).
+SIZES = {"after-send-80x24": (80, 24)}
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -162,6 +164,7 @@ def states() -> dict[str, tuple[dict[str, Any], Step, Callable[[Any], None]]]:
     return {
         "start": ({}, nothing, started),
         "after-send": ({}, send, sent_ok),
+        "after-send-80x24": ({}, send, sent_ok),
         # Signed without the appended '/': the sandbox computes another canonical request and says where.
         "rejected": ({"rules": signing.Rules(trailing_slash=False)}, send, rejected),
         "help": ({}, help_screen, helped),
@@ -174,7 +177,7 @@ async def capture(name: str, sandbox: Any, overrides: dict[str, Any], step: Step
     from explorer.tui.settings import Settings
 
     app = ExplorerApp(Settings(sandbox=sandbox, preload_client=False, **overrides))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZES.get(name, SIZE)) as pilot:
         await settle(pilot)
         await step(pilot)
         check(app)
