@@ -4,7 +4,8 @@
 
 The explorer (tests/tui_support.app_for: fixed keys, pinned ts, no sandbox) gets letters typed
 into its data-token field, which feeds all four stages; the echo app (bench/echo_app.py) gets
-the same letters in its Input, whose Changed updates a Static. 160x50, headless.
+the same letters in its Input, whose Changed updates a Static. 160x50 and 80x24 (the compact form),
+headless; the medians are also set against one 60 Hz frame (16.7 ms).
 
 How "on screen" is decided. Headless, Textual still composes every frame (Screen's compositor
 refresh builds the update of the dirty regions and hands it to App._display), but skips turning
@@ -42,6 +43,8 @@ from textual.app import App
 from tests.tui_support import app_for
 
 SIZE = (160, 50)
+SMALL = (80, 24)  # the compact form: rules in F1, values cut in the middle
+FRAME_MS = 1000 / 60  # one frame at 60 Hz
 LETTERS = string.ascii_lowercase
 TIMEOUT = 10.0
 
@@ -92,11 +95,11 @@ def explorer_shows(app: Any, text: str) -> Callable[[], bool]:
     return check
 
 
-async def session(which: str, keys: int) -> list[float]:
+async def session(which: str, keys: int, size: tuple[int, int] = SIZE) -> list[float]:
     """One app, `keys` keystrokes; milliseconds from press to the first frame showing each."""
     app: Any = app_for() if which == "explorer" else EchoApp()
     times: list[float] = []
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         field = app.form.query_one("#data-token") if which == "explorer" else app.query_one("#field")
         field.focus()
@@ -122,6 +125,8 @@ def measure(quick: bool = False) -> list[Row]:
     rounds, keys = (2, 15) if quick else (5, 40)
     ours: list[float] = []
     bare: list[float] = []
+    small: list[float] = []
+    bare_small: list[float] = []
 
     async def run() -> None:
         await session("echo", 5)  # warm-up: imports, CSS, first frames
@@ -129,9 +134,17 @@ def measure(quick: bool = False) -> list[Row]:
         for _ in range(rounds):
             bare.extend(await session("echo", keys))
             ours.extend(await session("explorer", keys))
+            bare_small.extend(await session("echo", keys, SMALL))
+            small.extend(await session("explorer", keys, SMALL))
 
     asyncio.run(run())
-    return [Row("keystroke → all stages on screen", "ExplorerApp", "echo app", "ms", ours, bare, limit=1.5)]
+    frame = [FRAME_MS]
+    return [
+        Row("keystroke → all stages on screen", "ExplorerApp", "echo app", "ms", ours, bare, limit=1.5),
+        Row("keystroke → all stages, 80x24", "ExplorerApp", "echo app", "ms", small, bare_small, limit=1.5),
+        Row("keystroke → all stages, 160x50", "ExplorerApp", "one 60 Hz frame", "ms", ours, frame, limit=1.0),
+        Row("keystroke → all stages, 80x24", "ExplorerApp", "one 60 Hz frame", "ms", small, frame, limit=1.0),
+    ]
 
 
 def main() -> None:
