@@ -3,7 +3,8 @@
     .venv/bin/python scripts/screenshots.py            # all of them
     .venv/bin/python scripts/screenshots.py start help # some of them
 
-Runs ExplorerApp headless at 160x50 (after-send-80x24 at 80x24) against a real embedded sandbox whose demo app (fresh keys) lives
+Runs ExplorerApp headless at 160x50 (after-send-80x24 at 80x24) against a real embedded sandbox whose
+demo app (fresh keys) lives
 in a temporary MP_EXPLORER_HOME, so no real keys are ever shown; secrets stay masked (the default).
 Debian/Ubuntu packages for the PNGs: chromium fonts-firacode fonts-symbola. Without Chromium the
 SVGs are still written and the script says how to get the PNGs.
