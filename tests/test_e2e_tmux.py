@@ -132,7 +132,7 @@ def test_f1_opens_help_and_escape_closes_it(home: Path, open_data_vector: dict) 
     with TmuxSession.start(vector_args(open_data_vector), home=home) as term:
         term.wait_for(stages_drawn)
         assert "escape closes" not in term.screen()
-        term.wait_interactive()  # presses F1 and escape until they answer
+        term.wait_interactive()  # opens and closes the command palette once keys are read
         term.keys("F1")
         help_shown = ("escape closes", "Canonical request", "Rule:")
         term.wait_for(lambda s: all(text in s for text in help_shown), what="the help screen")

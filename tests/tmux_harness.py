@@ -29,6 +29,7 @@ WIDTH, HEIGHT = 160, 50
 DEADLINE = 20.0
 POLL = 0.05
 HELP_MARK = "escape closes"  # the help screen's footer
+PALETTE_MARK = "Search for commands"  # the command palette's prompt
 # The app starts from an empty environment plus these: nothing leaks in from the test run (pytest's
 # COLUMNS=80/LINES=24 would shrink the app, NO_COLOR would drop colours, DISPLAY would take the copy
 # away from OSC 52, MP_* credentials would prefill the form). TERM is the one tmux gives the pane.
@@ -152,22 +153,30 @@ class TmuxSession:
         return result.stdout if result.returncode == 0 else None
 
     def wait_interactive(self, *, timeout: float = DEADLINE) -> None:
-        """Return once the app answers keys: F1 until its help opens, then escape until it closes.
+        """Return once the app answers keys: ctrl+p until the command palette opens, then one escape.
 
         Keys sent in the first ~100 ms after the first frame can be lost (seen here with Textual 8.2
-        in tmux), so a test that types must not start at the first frame. A lost F1 never arrives
-        late, so pressing again after a wait is safe.
+        in tmux), so a test that types must not start at the first frame, and the first probe is
+        repeated until it shows. On a loaded machine a key that was not lost can take seconds to be
+        handled, so the repeated probe must do nothing when it arrives again: ctrl+p opens the palette
+        only when it is not open. (F1 toggles help: repeated F1s arriving late left help open, or an
+        escape sent for them closed the screen the test opened next.) Once the palette shows, keys
+        are read, so the one escape that closes it is not repeated, and every key sent so far has
+        been handled when this returns.
         """
         deadline = time.monotonic() + timeout
-        for key, shown in (("F1", True), ("Escape", False)):
-            while True:
-                self.keys(key)
-                try:
-                    self.wait_for(lambda s, shown=shown: (HELP_MARK in s) == shown, timeout=1.0)
-                    break
-                except TmuxTimeout:
-                    if time.monotonic() > deadline:
-                        raise
+        wait = 1.0
+        while True:
+            self.keys("C-p")
+            try:
+                self.wait_for(PALETTE_MARK, timeout=wait)
+                break
+            except TmuxTimeout:
+                if time.monotonic() > deadline:
+                    raise
+                wait = min(wait * 2, 8.0)
+        self.keys("Escape")
+        self.wait_for(lambda s: PALETTE_MARK not in s, timeout=timeout, what="the command palette closed")
 
     def wait_for_buffer(self, *, timeout: float = DEADLINE) -> str:
         """Poll until tmux holds a paste buffer; return it."""
