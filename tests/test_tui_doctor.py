@@ -152,3 +152,18 @@ async def test_the_palette_lists_the_doctor() -> None:
         await pilot.pause()
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Doctor" in titles and "Import from curl" in titles
+
+
+async def test_every_input_can_be_seen_at_80x24() -> None:
+    # The inputs box is capped at 60% of the screen; at 80x24 its last two rows (access key and
+    # secret key) fell below its edge, so tab moved into fields nobody could see.
+    screen = DoctorScreen(now=lambda: NOW)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = screen.query_one("#doctor-inputs")
+        for field_id in ("#doctor-token", "#doctor-request", "#doctor-access-key-id", "#doctor-secret-key"):
+            field = screen.query_one(field_id)
+            field.focus()
+            await pilot.pause()
+            assert box.content_region.contains_region(field.region), field_id

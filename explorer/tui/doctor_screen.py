@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
@@ -93,7 +93,9 @@ class DoctorScreen(Screen[doctor.ImportedRequest | None]):
         self.problem: str = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="doctor-inputs") as inputs:
+        # Scrolls when the screen is short (at 80x24 the key rows sit below the 60% cap): a focused
+        # field is scrolled into view instead of being typed into out of sight.
+        with VerticalScroll(id="doctor-inputs") as inputs:
             inputs.border_title = "doctor · paste a failing request"
             yield Label("token", classes="field-label")
             yield TextArea(
