@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any, ClassVar
 
-from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,15 +19,15 @@ from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input
 
+from explorer.exchange import Exchange
 from explorer.known_values import KnownValues
 from explorer.safe_text import visible
 from explorer.tui import keymap, palette
 from explorer.tui.form import Form
 from explorer.tui.framework_fences import LocalsFreeCrashReport, ScreenshotsWhereTheUserIs
 from explorer.tui.key_bar import KeyBar
-from explorer.tui.model import Stages, compute
+from explorer.tui.model import FormState, Stages, compute
 from explorer.tui.response import Pane, ResponsePanel
 from explorer.tui.sandbox_life import SandboxLife
 from explorer.tui.settings import Settings
@@ -90,7 +89,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.set_reactive(ExplorerApp.masked, self.settings.masked)
         self.stages: Stages = Stages()
         self.known = KnownValues()  # what fills {openId}, {pushToken}, {fileId}, {skuId}, {newSkuId}
-        self.sandbox_life = SandboxLife(self.settings)
+        self.sandbox_life = SandboxLife(self.settings, news=self)
         self.response = ResponsePanel(id="response")  # the raw and decrypted panes; runs the send
         self.workspace = WorkspaceActions(self)  # request files and the send history
         self.code_language = "python"  # the code view's language (f7), kept for the session
@@ -146,7 +145,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.call_after_refresh(self.form.refresh_key_status)
         self.set_interval(1.0, self._tick, name="clock")
         if self.settings.sandbox is None and self.settings.start_sandbox:
-            self.form.query_one("#target", Input).placeholder = "starting sandbox…"
+            self.form.show_sandbox_starting(True)
             self.call_after_refresh(self.sandbox_life.connect)
         else:
             self.sandbox_life.connect()
@@ -212,8 +211,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
 
     # --- the sandbox's news --------------------------------------------------------------------
 
-    @on(SandboxLife.Ready)
-    def _sandbox_ready(self, event: SandboxLife.Ready) -> None:
+    def sandbox_ready(self, event: SandboxLife.Ready) -> None:
         self.form.fill_from_sandbox(event.credentials, self.settings)
         if event.minted is not None:
             self._show_minted(event.minted)
@@ -222,15 +220,13 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         if event.send:
             self.action_send()
 
-    @on(SandboxLife.Failed)
-    def _sandbox_failed(self, event: SandboxLife.Failed) -> None:
+    def sandbox_failed(self, event: SandboxLife.Failed) -> None:
         # Never a silent switch of target: the field stays empty (nothing can be sent) and says why;
         # SandboxLife has said it once in a notification.
-        self.form.query_one("#target", Input).placeholder = "no target: type a base URL (the sandbox did not start)"
+        self.form.show_sandbox_starting(False)
         self.recompute(flash=False)
 
-    @on(SandboxLife.Minted)
-    def _minted(self, event: SandboxLife.Minted) -> None:
+    def sandbox_minted(self, event: SandboxLife.Minted) -> None:
         self._forget_sent()
         if event.push:
             self.known.learn_push_token(event.minted)
@@ -251,9 +247,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
     # --- send ----------------------------------------------------------------------------------
 
     def action_send(self) -> None:
-        if self.sandbox_life.starting:
-            self.sandbox_life.send_when_ready = True
-            self.notify("the sandbox is starting; the request goes out when it is ready")
+        if self.sandbox_life.send_when_started():
             return
         self.response.send(
             self._stages_to_send,
@@ -262,6 +256,7 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
             key_status=lambda: self.form.key_status,
             minted_for=self.sandbox_life.minted_for,
             embedded_url=self.sandbox_life.base_url,
+            on_exchange=self._exchanged,
         )
 
     async def _stages_to_send(self) -> Stages:
@@ -275,10 +270,9 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self._sending = self.recompute(flash=False)
         return self._sending
 
-    @on(ResponsePanel.Exchanged)
-    def _exchanged(self, event: ResponsePanel.Exchanged) -> None:
-        exchange, endpoint = event.exchange, event.state.endpoint
-        self.workspace.record(exchange, endpoint=endpoint, state=event.state, ts=event.ts)
+    def _exchanged(self, state: FormState, ts: int | None, exchange: Exchange) -> None:
+        endpoint = state.endpoint
+        self.workspace.record(exchange, endpoint=endpoint, state=state, ts=ts)
         if self.known.learn_exchange(endpoint, exchange.request.body, exchange.code, exchange.data):
             self.recompute(flash=False)
         if self._sending is not None:
@@ -291,8 +285,6 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
     def action_cancel_send(self) -> None:
         self.response.cancel_send()
 
-    # --- copy ----------------------------------------------------------------------------------
-
     def action_copy(self, what: str) -> None:
         self.query_one(StagesPanel).copy(what)
 
@@ -300,20 +292,12 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.query_one(StagesPanel).show_value(self.focused)
 
     def action_show_code(self) -> None:
-        from explorer.tui.code_view import CodeScreen
+        from explorer.tui.code_view import open_code_view
 
-        def remember(language: str | None) -> None:
-            if language:
-                self.code_language = language
-
-        self.push_screen(CodeScreen(self.stages, self.settings.rules, self.code_language), remember)
-
-    # --- request files and history ---------------------------------------------------------------
+        open_code_view(self)
 
     def action_workspace(self, what: str) -> None:
-        """f8 save, f9 open, f10 history, and the palette's clear: WorkspaceActions.save and so on."""
-        {"save": self.workspace.save, "open": self.workspace.open_picker, "history": self.workspace.show_history,
-         "clear_history": self.workspace.clear_history}[what]()  # fmt: skip
+        self.workspace.run(what)  # f8 save, f9 open, f10 history, the palette's clear_history
 
     def action_doctor(self) -> None:
         """ctrl+n: the doctor screen; its ctrl+l fills this form from the pasted request."""

@@ -6,7 +6,7 @@ escape closes and hands the language back so the explorer opens the same one nex
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -119,3 +119,13 @@ class CodeScreen(ModalScreen[str]):
 
     def action_close(self) -> None:
         self.dismiss(self.language)
+
+
+def open_code_view(app: Any) -> None:
+    """f7: the code view on the app's current stages, in the language picked last (kept on the app)."""
+
+    def remember(language: str | None) -> None:
+        if language:
+            app.code_language = language
+
+    app.push_screen(CodeScreen(app.stages, app.settings.rules, app.code_language), remember)

@@ -292,6 +292,11 @@ class Form(VerticalScroll):
         self.set_value("data-token", data_token, quiet=True)
         self.set_hint("data-token-ttl", countdown[0], level=countdown[1])
 
+    def show_sandbox_starting(self, starting: bool) -> None:
+        """The base URL's placeholder while the embedded sandbox starts, and after it failed to."""
+        failed = "no target: type a base URL (the sandbox did not start)"
+        self.query_one("#target", Input).placeholder = "starting sandbox…" if starting else failed
+
     def set_masked(self, masked: bool) -> None:
         for field_id in SECRET_FIELDS:
             self.query_one(f"#{field_id}", Input).password = masked

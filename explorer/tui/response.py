@@ -1,7 +1,7 @@
 """The response row: the raw exchange on the left, the decrypted user data (or verdict) on the right.
 
 The row also runs the send it shows: sign-checked stages in, one exchange out, both panes kept
-current (sending, cancelled, the answer), and an `Exchanged` message for what the app learns from it.
+current (sending, cancelled, the answer), and a call back for what the app learns from it.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -17,7 +16,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
 
 from explorer.exchange import Exchange
@@ -106,14 +104,6 @@ class ResponsePanel(Horizontal):
         self.raw.show(Text("ctrl+s sends the request; what went out and what came back shows here.", style="dim"))
         self.decrypted.show(Text("userData, decrypted with the private key, shows here after a send.", style="dim"))
 
-    @dataclass
-    class Exchanged(Message):
-        """A send came back (or failed): the form as it was sent, the ts signed, and the exchange."""
-
-        state: FormState
-        ts: int | None
-        exchange: Exchange
-
     # method, URL and monotonic start of the send in flight
     send_in_flight: tuple[str, str, float] | None = None
     last_exchange: Exchange | None = None
@@ -141,12 +131,14 @@ class ResponsePanel(Horizontal):
         state: FormState,
         key_status: Callable[[], KeyStatus],
         minted_for: Callable[[str | None], dict[str, Any] | None],
+        on_exchange: Callable[[FormState, int | None, Exchange], None],
         embedded_url: Callable[[], str | None] = lambda: None,
     ) -> None:
         """Sign with `prepare()`'s stages and send; show the request going out, then the answer.
 
         A new send cancels a stale one (exclusive). `key_status` and `minted_for` are read when the
-        answer is in, for the decrypted pane.
+        answer is in, for the decrypted pane; `on_exchange(state, ts, exchange)` hears what came back
+        before the panes show it (the history records it, the placeholders learn from it).
         """
         from explorer import client
         from explorer.tui import exchange_view
@@ -181,7 +173,7 @@ class ResponsePanel(Horizontal):
                 "quit and start mp-explorer again, or run `mp-explorer sandbox` and give its URL as the base URL"
             )
         self.last_exchange = exchange
-        self.post_message(self.Exchanged(state, stages.ts, exchange))
+        on_exchange(state, stages.ts, exchange)
         status = f"{exchange.status}" if exchange.status is not None else (exchange.error_kind or "error")
         self.raw.show(exchange_view.raw_view(exchange), title=f"raw · {status}", state="ok" if exchange.ok else "bad")
         # Only a data token the explorer minted, and that was actually sent, has a known user.

@@ -1,5 +1,6 @@
 """The embedded sandbox's life in the explorer: starting, ready or failed, stopped on exit, and the
-tokens minted from it. One object, mounted once (it draws nothing); it tells the app by messages.
+tokens minted from it. One object, mounted once (it draws nothing); it tells its listener (the app)
+what happened by calling it at once, so the form shows the sandbox's answer in the same frame.
 
 The blocking parts (start, credentials, minting) run in thread workers through `sandbox_link`.
 """
@@ -7,15 +8,22 @@ The blocking parts (start, credentials, minting) run in thread workers through `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from textual import work
-from textual.message import Message
 from textual.widget import Widget
 
 from explorer.signing import DEFAULT_MAX_SKEW
 from explorer.tui import sandbox_link
 from explorer.tui.settings import Settings
+
+
+class SandboxNews(Protocol):
+    """Who hears what the sandbox did (the app)."""
+
+    def sandbox_ready(self, news: SandboxLife.Ready) -> None: ...
+    def sandbox_failed(self, news: SandboxLife.Failed) -> None: ...
+    def sandbox_minted(self, news: SandboxLife.Minted) -> None: ...
 
 
 class SandboxLife(Widget):
@@ -24,7 +32,7 @@ class SandboxLife(Widget):
     DEFAULT_CSS = "SandboxLife { display: none; }"
 
     @dataclass
-    class Ready(Message):
+    class Ready:
         """The sandbox answered: its credentials, a data token when one was minted, and whether a send
         waited for it."""
 
@@ -33,22 +41,23 @@ class SandboxLife(Widget):
         send: bool = False
 
     @dataclass
-    class Failed(Message):
+    class Failed:
         """The sandbox did not start (or did not answer)."""
 
         error: Exception
 
     @dataclass
-    class Minted(Message):
+    class Minted:
         """A data token (`push` False) or a push token was minted; `quiet`: nobody asked out loud."""
 
         minted: dict[str, Any]
         push: bool
         quiet: bool = False
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, news: SandboxNews) -> None:
         super().__init__(id="sandbox-life")
         self.settings = settings
+        self.news = news
         self.handle: Any = settings.sandbox
         self.starting = settings.sandbox_mode  # until the handle's credentials are in
         self.error: str | None = None
@@ -90,7 +99,7 @@ class SandboxLife(Widget):
         self.notify(
             f"the embedded sandbox did not start ({exc}){not_sent}; give a base URL to send elsewhere", severity="error"
         )
-        self.post_message(self.Failed(exc))
+        self.news.sandbox_failed(self.Failed(exc))
 
     def _ready(self, handle: Any, credentials: sandbox_link.Credentials, minted: dict[str, Any] | None) -> None:
         self.handle = handle
@@ -98,7 +107,14 @@ class SandboxLife(Widget):
         if minted is not None:
             self.learn_data_token(minted)
         send, self.send_when_ready = self.send_when_ready, False
-        self.post_message(self.Ready(credentials, minted, send))
+        self.news.sandbox_ready(self.Ready(credentials, minted, send))
+
+    def send_when_started(self) -> bool:
+        """True (and said) when the sandbox is still starting: the send then goes out once it is ready."""
+        if self.starting:
+            self.send_when_ready = True
+            self.notify("the sandbox is starting; the request goes out when it is ready")
+        return self.starting
 
     def on_unmount(self) -> None:
         if self.owns and self.handle is not None:
@@ -178,7 +194,7 @@ class SandboxLife(Widget):
 
     def _minted(self, minted: dict[str, Any]) -> None:
         self.learn_data_token(minted)
-        self.post_message(self.Minted(minted, push=False))
+        self.news.sandbox_minted(self.Minted(minted, push=False))
         self.notify(f"minted a new data token, scope {minted.get('scope', 'openid')} (valid 2 minutes)")
 
     def mint_push_token_once(self, target: str, app_id: str) -> None:
@@ -211,7 +227,7 @@ class SandboxLife(Widget):
     def _push_minted(self, minted: dict[str, Any], quiet: bool) -> None:
         self.push_minting = False
         self.push_mint_failed = False
-        self.post_message(self.Minted(minted, push=True, quiet=quiet))
+        self.news.sandbox_minted(self.Minted(minted, push=True, quiet=quiet))
         if not quiet:
             self.notify("minted a new push token (single use, valid 7 days)")
 

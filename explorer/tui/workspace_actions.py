@@ -40,6 +40,12 @@ class WorkspaceActions:
 
     # --- request files -----------------------------------------------------------------------
 
+    def run(self, what: str) -> None:
+        """save, open, history or clear_history: what the app's bindings and palette name."""
+        actions = {"save": self.save, "open": self.open_picker, "history": self.show_history}
+        actions["clear_history"] = self.clear_history
+        actions[what]()
+
     def save(self) -> None:
         """Ask where, then write the form as a request file (no secret in it)."""
         app = self.app
