@@ -45,7 +45,7 @@ def test_the_overrides_are_the_ones_listed() -> None:
     listed = {path.rsplit(".", 1)[-1] for _, path, _ in PRIVATE_NAMES}
     for source in (ROOT / "explorer" / "tui").glob("*.py"):
         for name in re.findall(
-            r"^\s+(?:async )?def (_on_key|_on_paste|_fatal_error|_set_document)\(", source.read_text(), re.M
+            r"^\s+(?:async )?def (_on_key|_on_paste|_fatal_error|_set_document|_value)\(", source.read_text(), re.M
         ):
             assert name in listed, f"{source.name} overrides {name}, not listed in framework_fences.PRIVATE_NAMES"
     assert "textual._context" not in "".join(p.read_text() for p in (ROOT / "explorer").rglob("*.py"))

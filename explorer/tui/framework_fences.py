@@ -64,6 +64,7 @@ PRIVATE_NAMES: tuple[tuple[str, str, str], ...] = (
     ("textual.app", "App._close_messages_no_wait", "LocalsFreeCrashReport, as App._fatal_error ends"),
     ("textual.widgets._input", "Input._on_key", "fields.ImmediateBindings: key order, Textualize/textual#6605"),
     ("textual.widgets._text_area", "TextArea._on_key", "fields.ImmediateBindings: key order, Textualize/textual#6605"),
+    ("textual.widgets._input", "Input._value", "fields.FieldInput: control characters drawn as marks"),
     ("textual.widgets._input", "Input._on_paste", "fields.FieldInput and form.KeyInput: what a paste keeps"),
     ("textual.widgets._text_area", "TextArea._on_paste", "fields.FieldTextArea: a paste's CR line ends become LF"),
     ("textual.widgets._text_area", "TextArea._replace_via_keyboard", "fields.FieldTextArea._on_paste"),
