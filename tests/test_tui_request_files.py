@@ -248,3 +248,30 @@ def test_a_history_row_marks_a_cut_path(tmp_path: Path) -> None:
     row = summary_line(cut)
     assert "/mp-api/v1/apps/a/user-open-data?openData=ddd" in row and "d… " in row and long_query not in row
     assert "/mp-api/v1/apps/a/skus?n=2  200" in summary_line(whole) and "…" not in summary_line(whole)
+
+
+async def test_saving_over_another_file_asks_once(tmp_path: Path) -> None:
+    other = tmp_path / "other.request.toml"
+    other.write_text("the user's own file\n")
+    request = SavedRequest(endpoint="ListSKUs")
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SaveRequestScreen(request, other), app.results.append)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "exists: enter again replaces it" in str(app.screen.query_one("#save-error").content)
+        assert other.read_text() == "the user's own file\n"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [other]
+    assert request_file.load(other) == request
+
+    # The file the request was opened from is saved over without a question.
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SaveRequestScreen(request, other, replaces=other), app.results.append)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [other]

@@ -61,11 +61,16 @@ class SaveRequestScreen(ModalScreen[Path | None]):
     AUTO_FOCUS = "#save-path"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel", id="save_request.cancel")]
 
-    def __init__(self, request: SavedRequest, default_path: Path, notes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, request: SavedRequest, default_path: Path, notes: tuple[str, ...] = (), *, replaces: Path | None = None
+    ) -> None:
+        """`replaces`: the file this request was opened from (saving over it asks nothing)."""
         super().__init__()
         self.request = request
         self.default_path = default_path
         self.notes = notes
+        self.replaces = replaces
+        self._confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -87,6 +92,13 @@ class SaveRequestScreen(ModalScreen[Path | None]):
             path = path / request_file.default_name(self.request)
         elif path.suffix != ".toml":
             path = path.with_name(path.name + request_file.SUFFIX)
+        if path.exists() and path != self.replaces and path != self._confirmed:
+            # Another file is there: say so once; enter again replaces it.
+            self._confirmed = path
+            self.query_one("#save-error", Static).update(
+                f"{visible(str(path))} exists: enter again replaces it, or change the name"
+            )
+            return
         try:
             written = request_file.save(self.request, path)
         except RequestFileError as exc:

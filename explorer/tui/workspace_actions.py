@@ -64,7 +64,7 @@ class WorkspaceActions:
             self.opened, self.opened_path = result.request, path
             app.notify(f"saved {visible(str(path))}", title="request saved")
 
-        app.push_screen(SaveRequestScreen(result.request, default, result.notes), saved)
+        app.push_screen(SaveRequestScreen(result.request, default, result.notes, replaces=self.opened_path), saved)
 
     def open_picker(self) -> None:
         """The request files of the last folder used (else the working directory)."""
