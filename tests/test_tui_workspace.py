@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from explorer.tui.app import ExplorerApp
 from explorer.tui.settings import Settings
@@ -39,7 +40,12 @@ def explorer(sandbox: Any, **settings: Any) -> ExplorerApp:
 
 
 async def ready(app: ExplorerApp, pilot: Any) -> None:
-    await app.workers.wait_for_complete()
+    for _ in range(5):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue  # an exclusive worker (a push-token mint) replaced by a newer one: wait again
     await pilot.pause()
 
 
