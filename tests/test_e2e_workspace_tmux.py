@@ -10,6 +10,7 @@ secret in every form (tests/hardening/secret_scan.py).
 from __future__ import annotations
 
 import shlex
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,13 @@ def test_save_quit_reopen_and_send_with_secrets_from_the_env_file(tmp_path: Path
             term.keys("C-s")
         screen = term.wait_for(lambda s: "raw · 200" in s and "000000" in s, what="a 000000 answer")
         assert SECRET not in screen
+        # The send is recorded off the UI thread: wait for it before the session (and the app) goes.
+        history = History(home / "history.sqlite3")
+        deadline = time.monotonic() + 20
+        while not history.stats()[0] and time.monotonic() < deadline:
+            time.sleep(0.05)
 
-    entry = History(home / "history.sqlite3").entries()[0]
+    entry = history.entries()[0]
     assert (entry.code, entry.endpoint) == ("000000", "GetUserPayId")
     assert b'"payId"' in entry.response
     assert needles.find((home / "history.sqlite3").read_bytes()) == []

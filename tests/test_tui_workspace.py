@@ -98,6 +98,7 @@ async def test_every_send_is_recorded_and_a_reload_sends_the_same_bytes(sandbox:
         await ready(app, pilot)
         first = app.response.last_exchange
         assert first.code == "000000"
+        app.workspace.flush()
         [entry] = history.entries()
         assert (entry.url, entry.body, entry.code) == (first.request.url, first.request.body, "000000")
         assert entry.token == first.request.header("X-Mp-Open-Api-Token")
@@ -121,6 +122,7 @@ async def test_every_send_is_recorded_and_a_reload_sends_the_same_bytes(sandbox:
         )
         assert again.request.header("X-Mp-Open-Api-Token") == first.request.header("X-Mp-Open-Api-Token")
         assert again.code == "000000"
+        app.workspace.flush()
     assert len(history.entries()) == 2
     needles = Needles()
     needles.add_text("secret key", sandbox.secret_key)

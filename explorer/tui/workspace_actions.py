@@ -7,7 +7,9 @@ apply_endpoint) and the app's ts pin, so the form computes its stages as if type
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +35,7 @@ class WorkspaceActions:
         self.history: Any = settings.history
         self.lookup = settings.env_lookup or os.environ.get
         self._history_failed = False
+        self._writes: list[threading.Thread] = []
 
     def _sandbox_url(self) -> str | None:
         sandbox = self.app.sandbox_life.handle
@@ -103,7 +106,10 @@ class WorkspaceActions:
     # --- history -----------------------------------------------------------------------------
 
     def record(self, exchange: Any, *, endpoint: str | None, state: Any, ts: int | None) -> None:
-        """Record one send in a thread (SQLite stays off the UI thread); a failure is said once."""
+        """Record one send in a thread (SQLite stays off the UI thread); a failure is said once.
+
+        Not a daemon thread: a send made just before quitting is still written before the process ends.
+        """
         history = self.history
         if history is None or exchange is None:
             return
@@ -117,17 +123,27 @@ class WorkspaceActions:
             except HistoryError as exc:
                 if not self._history_failed:
                     self._history_failed = True
-                    self.app.call_from_thread(
-                        self.app.notify, visible(str(exc)), title="history not recorded", severity="warning"
-                    )
+                    with contextlib.suppress(RuntimeError):  # the app may have gone meanwhile
+                        self.app.call_from_thread(
+                            self.app.notify, visible(str(exc)), title="history not recorded", severity="warning"
+                        )
 
-        self.app.run_worker(write, thread=True, group="history", exit_on_error=False)
+        thread = threading.Thread(target=write, name="mp-explorer-history", daemon=False)
+        self._writes = [t for t in self._writes if t.is_alive()] + [thread]
+        thread.start()
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait for the sends being recorded (tests, and anything that reads the history right after a send)."""
+        for thread in list(self._writes):
+            thread.join(timeout)
 
     def show_history(self) -> None:
         if self.history is None:
             self.app.notify("history is off (--no-history): nothing was recorded", severity="warning")
             return
         from explorer.tui.history_screen import HistoryScreen
+
+        self.flush(2.0)  # the send just made belongs at the top of the list
 
         self.app.push_screen(HistoryScreen(self.history), self._load_entry)
 
