@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from explorer.exchange import Exchange
+from explorer.plurals import plural
 from explorer.request import WireRequest
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "Exchange", "send", "send_async"]
@@ -88,9 +89,12 @@ def _timed_out(progress: _Progress, url: httpx.URL, timeout: float) -> str:
             "answer came (the server is stuck or slow); send again, or raise 'timeout s'"
         )
     else:
-        of = f" of {progress.expected:,}" if progress.expected is not None else ""
+        if progress.expected is not None:
+            came = f"{progress.received:,} of {plural(progress.expected, 'byte')}"
+        else:
+            came = plural(progress.received, "byte")
         what = (
-            f"{head} reading the body from {where}: {progress.received:,}{of} bytes came, the server "
+            f"{head} reading the body from {where}: {came} came, the server "
             "sends too slowly or stalled; send again, or raise 'timeout s'"
         )
     return f"{what} ({WHOLE_EXCHANGE})"

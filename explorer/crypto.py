@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from explorer.exchange import Decrypted
+from explorer.plurals import plural
 from explorer.safe_text import is_printable_text, shorten
 
 MIN_KEY_BITS = 1024
@@ -124,7 +125,9 @@ def decode_base64(text: str | bytes) -> bytes:
         bad = next((c for c in stripped if not re.match(r"[A-Za-z0-9+/_=-]", c)), "=")
         raise CryptoError("not_base64", f"not base64: unexpected character {bad!r}")
     if len(stripped) % 4 == 1:
-        raise CryptoError("not_base64", f"not base64: {len(stripped)} characters cannot be a whole number of bytes")
+        raise CryptoError(
+            "not_base64", f"not base64: {plural(len(stripped), 'character')} cannot be a whole number of bytes"
+        )
     normalised = stripped.replace("-", "+").replace("_", "/")
     try:
         return base64.b64decode(normalised + "=" * (-len(normalised) % 4), validate=True)
@@ -138,7 +141,8 @@ def decrypt_bytes(private_key: rsa.RSAPrivateKey, ciphertext: bytes) -> bytes:
     if len(ciphertext) != size:
         raise CryptoError(
             "length",
-            f"ciphertext is {len(ciphertext)} bytes but a {private_key.key_size}-bit key needs exactly {size}: "
+            f"ciphertext is {plural(len(ciphertext), 'byte')} but a {private_key.key_size}-bit key "
+            f"needs exactly {size}: "
             "wrong key, or the text was cut or joined",
         )
     try:
@@ -173,7 +177,7 @@ def decrypt_user_data(private_key: rsa.RSAPrivateKey, user_data: str | bytes) ->
             "with PKCS#1 v1.5 a wrong key or corrupted data usually ends here",
         ) from None
     if not text.strip():
-        shown = "empty" if not text else f"only white space ({len(plaintext)} bytes)"
+        shown = "empty" if not text else f"only white space ({plural(len(plaintext), 'byte')})"
         raise CryptoError(
             "likely_wrong_key",
             f"decrypted, but the plaintext is {shown}: most likely not the key the data was encrypted for; "

@@ -151,3 +151,8 @@ def test_learning_from_answers() -> None:
 def test_plural() -> None:
     assert [plural(n, "byte") for n in (0, 1, 2, 1024)] == ["0 bytes", "1 byte", "2 bytes", "1,024 bytes"]
     assert plural(1, "entry", "entries") == "1 entry" and plural(3, "entry", "entries") == "3 entries"
+    from explorer import crypto, signing
+
+    assert (signing.secret_key_note("k") or "").startswith("secret key is 1 byte;")
+    with pytest.raises(crypto.CryptoError, match=r"1 character cannot be a whole number of bytes"):
+        crypto.decode_base64("a")

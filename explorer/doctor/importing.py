@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from explorer import signing
 from explorer.endpoints import DEFAULT_BASE_URL
+from explorer.plurals import plural
 from explorer.request import RequestSpec
 
 FileReader = Callable[[str], bytes]
@@ -442,7 +443,9 @@ def parse_raw_http(data: bytes) -> ImportedRequest:
                 notes.append(f"the body is longer than Content-Length {expected}; the extra bytes were cut")
             body = body[:expected]
         elif len(body) < expected:
-            notes.append(f"the body has {len(body)} bytes but Content-Length says {expected}: was it cut in the log?")
+            notes.append(
+                f"the body has {plural(len(body), 'byte')} but Content-Length says {expected}: was it cut in the log?"
+            )
     elif not sep:
         body = b""
     host = next((value for key, value in headers if key.lower() == "host"), None)

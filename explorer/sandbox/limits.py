@@ -17,6 +17,7 @@ from typing import Any
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from explorer.plurals import plural
 from explorer.sandbox import envelope as env
 from explorer.sandbox.envelope import ApiError
 from explorer.sandbox.request_log import DISCONNECTED, UNEXPECTED
@@ -50,7 +51,8 @@ class BodyTimeout(ApiError):
     def __init__(self, seconds: float, received: int) -> None:
         super().__init__(
             env.INVALID_PARAMETER,
-            f"invalid parameter: the request body did not arrive within {seconds:g} s ({received} bytes came)",
+            f"invalid parameter: the request body did not arrive within {seconds:g} s "
+            f"({plural(received, 'byte')} came)",
             408,
         )
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from explorer.plurals import plural
+
 HEADER_NAME = "X-Mp-Open-Api-Token"
 JWT_HEADER: dict[str, str] = {"alg": "HS256", "typ": "JWT"}
 EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -406,7 +408,7 @@ def secret_key_note(secret_key: str) -> str | None:
     size = len(secret_key.encode("utf-8", "surrogatepass"))
     if size < RECOMMENDED_SECRET_BYTES:
         return (
-            f"secret key is {size} bytes; HS256 recommends at least {RECOMMENDED_SECRET_BYTES} "
+            f"secret key is {plural(size, 'byte')}; HS256 recommends at least {RECOMMENDED_SECRET_BYTES} "
             "(it still signs; the real API decides what it accepts)"
         )
     return None

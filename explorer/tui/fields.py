@@ -24,6 +24,7 @@ from textual.document._wrapped_document import WrappedDocument
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
+from explorer.plurals import plural
 from explorer.safe_text import HIDDEN_RANGES, describe, one_cell
 
 # A line longer than this is shown unwrapped: Textual re-splits a wrapped line into its screen rows
@@ -133,7 +134,7 @@ class FieldInput(ImmediateBindings, Input):
             self.replace(kept[0], *self.selection)
         if len(kept) > 1:
             self.notify(
-                f"pasted {len(kept)} lines into a one-line field: kept the first ({len(kept[0])} characters)",
+                f"pasted {len(kept)} lines into a one-line field: kept the first ({plural(len(kept[0]), 'character')})",
                 severity="warning",
             )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from explorer.plurals import plural
 from explorer.tui.model import normalise_pem
 
 # A 4096-bit PEM key is about 3.3 KiB; anything far larger is not a key.
@@ -42,7 +43,7 @@ def load_key(text: str, passphrase: str = "") -> KeyStatus:
             return KeyStatus(None, UNARMOURED, "error")
         return KeyStatus(
             None,
-            f"neither a file path nor a PEM block ({len(stripped)} characters): give a path or paste the PEM",
+            f"neither a file path nor a PEM block ({plural(len(stripped), 'character')}): give a path or paste the PEM",
             "error",
         )
     else:
