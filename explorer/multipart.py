@@ -68,6 +68,11 @@ def _header_filename(name: str) -> str:
     return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _shown(text: str) -> str:
+    """A path as it may be shown: quoted, control characters escaped, at most 80 characters of it."""
+    return repr(text) if len(text) <= 80 else repr(text[:80]) + "…"
+
+
 def load_part(path_text: str) -> FilePart:
     """The file named by the 'file' field; an empty field means the built-in sample image.
 
@@ -76,17 +81,23 @@ def load_part(path_text: str) -> FilePart:
     text = path_text.strip()
     if not text:
         return sample_part()
-    path = Path(text).expanduser()
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # "~user/..." for a user this machine does not know
+        path = Path(text)
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise SigningInputError("file", f"{text!r} does not exist") from None
+        raise SigningInputError("file", f"{_shown(text)} does not exist") from None
     except OSError as exc:
-        raise SigningInputError("file", f"{text!r} cannot be read ({exc.strerror or type(exc).__name__})") from None
+        why = exc.strerror or type(exc).__name__
+        raise SigningInputError("file", f"{_shown(text)} cannot be read ({why})") from None
+    except ValueError:  # a NUL in the path: no file can have that name
+        raise SigningInputError("file", f"{_shown(text)} holds a NUL character, which no file name can") from None
     if not stat.S_ISREG(info.st_mode):
-        raise SigningInputError("file", f"{text!r} is not a regular file")
+        raise SigningInputError("file", f"{_shown(text)} is not a regular file")
     if info.st_size > READ_LIMIT:
-        raise SigningInputError("file", f"{text!r} is {info.st_size:,} bytes; UploadFile takes at most 1 MB")
+        raise SigningInputError("file", f"{_shown(text)} is {info.st_size:,} bytes; UploadFile takes at most 1 MB")
     return _read(str(path), info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino)
 
 
@@ -97,9 +108,10 @@ def _read(path: str, _mode: int, size: int, _mtime_ns: int, _ino: int) -> FilePa
         with open(path, "rb") as handle:
             data = handle.read(READ_LIMIT + 1)
     except OSError as exc:
-        raise SigningInputError("file", f"{path!r} cannot be read ({exc.strerror or type(exc).__name__})") from None
+        why = exc.strerror or type(exc).__name__
+        raise SigningInputError("file", f"{_shown(path)} cannot be read ({why})") from None
     if len(data) > READ_LIMIT:
-        raise SigningInputError("file", f"{path!r} is over {READ_LIMIT:,} bytes; UploadFile takes at most 1 MB")
+        raise SigningInputError("file", f"{_shown(path)} is over {READ_LIMIT:,} bytes; UploadFile takes at most 1 MB")
     name = os.path.basename(path)
     content_type = CONTENT_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
     return FilePart(name, content_type, data)
