@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from explorer.export.literals import body_literal, php_str
 from explorer.export.source import ExportRequest
-from explorer.export.text import comment_safe, fill
+from explorer.export.text import comment_safe, fill, rule_lines
 
 _TEMPLATE = r"""<?php
 // @@TITLE@@
@@ -289,11 +289,7 @@ exit(main());
 
 
 def _rules(request: ExportRequest) -> str:
-    return "\n".join(
-        f"const {name} = {str(value).lower()};"
-        + ("" if value == default else f" // not the spec's default ({str(default).lower()})")
-        for name, value, default in request.rule_constants()
-    )
+    return rule_lines(request.rule_constants(), lambda name, value: f"const {name} = {value};")
 
 
 def php_program(request: ExportRequest) -> str:

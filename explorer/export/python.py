@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from explorer.export.literals import body_literal, py_str
 from explorer.export.source import ExportRequest
-from explorer.export.text import comment_safe, fill
+from explorer.export.text import comment_safe, fill, rule_lines
 
 _TEMPLATE = '''#!/usr/bin/env python3
 # @@TITLE@@
@@ -231,10 +231,7 @@ _SEND_HTTPX = """    # Send: content=BODY sends the hashed bytes as they are (ne
 
 
 def _rules(request: ExportRequest) -> str:
-    return "\n".join(
-        f"{name} = {value}" + ("" if value == default else f"  # not the spec's default ({default})")
-        for name, value, default in request.rule_constants()
-    )
+    return rule_lines(request.rule_constants(), lambda name, value: f"{name} = {value}", literal=str, comment="  #")
 
 
 def python_program(request: ExportRequest, *, client: str = "requests", filename: str = "mp_request.py") -> str:

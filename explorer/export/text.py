@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 
 def comment_safe(text: str, limit: int = 100) -> str:
@@ -14,3 +15,18 @@ def comment_safe(text: str, limit: int = 100) -> str:
 def fill(template: str, values: dict[str, str]) -> str:
     """Replace each @@NAME@@ marker in one pass (a substituted value is never scanned again)."""
     return re.sub(r"@@([A-Z_]+)@@", lambda match: values[match.group(1)], template)
+
+
+def rule_lines(
+    constants: Iterable[tuple[str, bool, bool]],
+    declare: Callable[[str, str], str],
+    *,
+    literal: Callable[[bool], str] = lambda value: str(value).lower(),
+    comment: str = " //",
+) -> str:
+    """One declaration per signing rule (ExportRequest.rule_constants()), a comment on those off the spec's default."""
+    off_default = f"{comment} not the spec's default ({{}})"
+    return "\n".join(
+        declare(name, literal(value)) + ("" if value == default else off_default.format(literal(default)))
+        for name, value, default in constants
+    )
