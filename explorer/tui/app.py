@@ -5,9 +5,7 @@ SandboxLife owns the embedded sandbox, keymap and palette list the keys and the 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import signal
 from collections.abc import Iterable
 from functools import partial
 from typing import Any, ClassVar
@@ -18,63 +16,29 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widget import Widget
 
 from explorer.exchange import Exchange
 from explorer.known_values import KnownValues
-from explorer.safe_text import visible
 from explorer.tui import keymap, palette
 from explorer.tui.form import Form
 from explorer.tui.framework_fences import LocalsFreeCrashReport, ScreenshotsWhereTheUserIs
 from explorer.tui.key_bar import KeyBar
+from explorer.tui.layout import ResponsiveLayout
 from explorer.tui.model import FormState, Stages, compute
-from explorer.tui.response import Pane, ResponsePanel
+from explorer.tui.response import ResponsePanel
 from explorer.tui.sandbox_life import SandboxLife
 from explorer.tui.settings import Settings
-from explorer.tui.stage_views import COMPACT_BELOW_HEIGHT, COMPACT_BELOW_WIDTH, StagesPanel, StageView
+from explorer.tui.stage_views import StagesPanel
+from explorer.tui.terminal_manners import TerminalManners
 from explorer.tui.workspace_actions import WorkspaceActions
 
 
-class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
+class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
     """See every signing stage live, send, and read the response raw and decrypted."""
 
     TITLE = "mp-explorer"
     AUTO_FOCUS = "#endpoint"
-    # Small terminals get the compact form: these classes go on the screen by its size.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [  # type: ignore[misc]
-        (0, "-narrow"),
-        (COMPACT_BELOW_WIDTH, "-medium"),
-        (160, "-wide"),
-    ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (COMPACT_BELOW_HEIGHT, "-tall")]  # type: ignore[misc]
-    CSS = """
-    #main { height: 1fr; }
-    #form { width: 34%; max-width: 64; }
-    #right { width: 1fr; }
-    #stages { height: auto; max-height: 62%; }
-    #response { height: 1fr; }
-    #form .field-label { width: 100%; }
-    /* 100 to 159 columns: a narrower form. */
-    Screen.-medium #form { width: 38; min-width: 38; }
-    /* Under 100 columns: labels above their fields, so neither is cut. */
-    Screen.-narrow #form { width: 26; min-width: 26; padding: 0; }
-    Screen.-narrow #form .row { layout: vertical; }
-    Screen.-narrow #form .row > Label { width: 100%; }
-    Screen.-narrow #form .hint { margin-left: 0; }
-    Screen.-narrow #form .field-label { margin-top: 0; }
-    Screen.-narrow #form .section { margin-top: 0; }
-    /* Compact stages: a title line instead of a box, no rule line (F1 shows it). */
-    Screen.-narrow #stages, Screen.-short #stages { max-height: 75%; }
-    Screen.-narrow StageView, Screen.-short StageView {
-        border: none;
-        border-top: solid $primary 40%;
-        padding: 0 1;
-    }
-    Screen.-narrow StageView:focus, Screen.-short StageView:focus { border-top: solid $accent; }
-    Screen.-narrow StageView.-changed, Screen.-short StageView.-changed { border-top: solid $warning; }
-    Screen.-narrow StageView.-broken, Screen.-short StageView.-broken { border-top: solid $error 70%; }
-    Screen.-narrow #response, Screen.-short #response { min-height: 5; }
-    """
+    CSS_PATH = "app.tcss"  # the layout, and how it folds on small terminals
     BINDINGS: ClassVar[list[BindingType]] = list(keymap.EXPLORER)
 
     # The timestamp: pinned (the ts field is signed as typed) or following the clock.
@@ -96,20 +60,6 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         self.sent: Stages | None = None  # the stages of the last send, shown (and copied) until the next edit
         self._sending: Stages | None = None
 
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: Any = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """Every notification, the panes' and the form's included, with its control characters made
-        visible. Messages quote what came from outside (a server's answer, an exception, a file
-        name), so they are never read as markup either."""
-        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
-
     def compose(self) -> ComposeResult:
         yield self.sandbox_life
         with Horizontal(id="main"):
@@ -122,16 +72,6 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
     @property
     def form(self) -> Form:
         return self.query_one(Form)
-
-    def _hand_back_on_signals(self) -> None:
-        """SIGTERM and SIGHUP end the explorer as ctrl+q does, so the terminal is handed back (the main
-        screen, the cursor, mouse reporting off) instead of left as the app had it."""
-        if self.is_headless:
-            return  # a test's app: the signals belong to the test runner
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self.exit)
 
     def on_mount(self) -> None:
         self._hand_back_on_signals()
@@ -304,45 +244,6 @@ class ExplorerApp(LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
         from explorer.tui.doctor_screen import open_doctor
 
         open_doctor(self)
-
-    # --- layout: the size classes, jump, maximise ------------------------------------------------
-
-    def _apply_size_classes(self) -> None:
-        """The breakpoint classes for the terminal's size, on the main screen.
-
-        Textual sets them when the screen receives a Resize; a terminal that already has its size
-        when the app starts (tmux, a window sized before launch) may never send one.
-        """
-        width, height = self.size
-        screen = self.screen_stack[0] if self.screen_stack else self.screen
-        for breakpoints, size in ((self.HORIZONTAL_BREAKPOINTS, width), (self.VERTICAL_BREAKPOINTS, height)):
-            chosen = [name for limit, name in breakpoints if size >= limit][-1:]
-            for _limit, name in breakpoints:
-                screen.set_class(name in chosen, name)
-
-    def on_resize(self) -> None:
-        self._apply_size_classes()
-
-    def action_jump(self, widget_id: str) -> None:
-        """Focus one stage, one response pane or the form's first field (alt+1..6, alt+0)."""
-        if self.screen.maximized is not None:
-            self.screen.minimize()
-        with contextlib.suppress(NoMatches):
-            self.query_one(f"#{widget_id}").focus()
-
-    def action_toggle_maximize(self) -> None:
-        """The focused stage, pane or form fills the screen; again (or escape) restores the layout."""
-        screen = self.screen
-        if screen.maximized is not None:
-            screen.minimize()
-            return
-        widget = self.focused
-        while widget is not None and not isinstance(widget, StageView | Pane | Form):
-            widget = widget.parent if isinstance(widget.parent, Widget) else None
-        if widget is None:
-            self.notify("focus a stage, a pane or the form first (alt+1..6, alt+0)", severity="warning")
-            return
-        screen.maximize(widget, container=False)
 
     # --- toggles, help, palette ----------------------------------------------------------------
 
