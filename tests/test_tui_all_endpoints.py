@@ -16,7 +16,7 @@ from textual.widgets import Select
 from explorer import multipart
 from explorer.tui.app import ExplorerApp
 from explorer.tui.settings import Settings
-from tests.tui_support import pane_text, send_and_wait, stage
+from tests.tui_support import pane_text, send_and_wait, stage, workers_done
 
 # A data directory of its own for each test (the demo app and its keys are made there).
 pytestmark = pytest.mark.usefixtures("explorer_home")
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("explorer_home")
 
 async def _ready(app: ExplorerApp, pilot: Any) -> None:
     for _ in range(100):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         if (
             app.sandbox_life.handle is not None
@@ -38,7 +38,7 @@ async def _ready(app: ExplorerApp, pilot: Any) -> None:
 async def _pick(app: ExplorerApp, pilot: Any, name: str) -> None:
     app.query_one("#endpoint", Select).value = name
     await pilot.pause()
-    await app.workers.wait_for_complete()  # e.g. the push token minted on demand
+    await workers_done(app)  # e.g. the push token minted on demand
     await pilot.pause()
 
 

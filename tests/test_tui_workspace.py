@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from explorer.tui.app import ExplorerApp
 from explorer.tui.settings import Settings
 from explorer.workspace.history import History
 from tests.hardening.secret_scan import Needles
-from tests.tui_support import SIZE, fill, send_and_wait
+from tests.tui_support import SIZE, fill, send_and_wait, workers_done
 
 
 @pytest.fixture(autouse=True)
@@ -40,12 +39,7 @@ def explorer(sandbox: Any, **settings: Any) -> ExplorerApp:
 
 
 async def ready(app: ExplorerApp, pilot: Any) -> None:
-    for _ in range(5):
-        try:
-            await app.workers.wait_for_complete()
-            break
-        except WorkerCancelled:
-            continue  # an exclusive worker (a push-token mint) replaced by a newer one: wait again
+    await workers_done(app)
     await pilot.pause()
 
 

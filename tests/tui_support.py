@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from textual.app import App
+from textual.worker import WorkerCancelled
+
 from explorer.tui.app import ExplorerApp
 from explorer.tui.settings import Settings
 
@@ -47,10 +50,27 @@ def pane_text(app: ExplorerApp, pane: str) -> str:
     return app.query_one(f"#response-{pane}").plain_text(width=200)
 
 
+async def workers_done(app: App[Any]) -> None:
+    """Wait until every worker has finished (a failed one still raises WorkerFailed).
+
+    An exclusive worker (a push-token mint, a send) replaced by a newer one ends cancelled, by
+    design; on a loaded machine the first is often still running when the second starts, and
+    wait_for_complete then raises WorkerCancelled. Wait for the one that replaced it instead.
+    """
+    for _ in range(100):
+        workers = list(app.workers)
+        for worker in workers:
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
+        if not any(not worker.is_finished for worker in app.workers):
+            return
+    raise AssertionError(f"workers kept starting: {list(app.workers)}")
+
+
 async def send_and_wait(app: ExplorerApp, pilot: Any) -> None:
     await pilot.press("ctrl+s")
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 
