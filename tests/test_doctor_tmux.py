@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.doctor_signer import APP, EMPTY, HOST, make_token
-from tests.tmux_harness import TmuxSession
+from tests.tmux_harness import TmuxSession, console_command
 
 pytestmark = pytest.mark.tmux
 
@@ -21,7 +21,11 @@ CURL = (
 
 def test_pasting_a_curl_command_into_the_doctor(tmp_path: Path) -> None:
     args = ["--base-url", "http://127.0.0.1:9", "--ts", "1700000000", "--access-key-id", "ak-test"]
-    with TmuxSession.start(args, home=tmp_path) as term:
+    # ESCDELAY: Textual waits 100 ms for the rest of an escape sequence; on a loaded machine the
+    # paste's closing '\x1b[201~' can arrive later than that, and its ESC is then read as the
+    # escape key (which leaves the doctor). A second is longer than any such stall seen here.
+    command = ["env", "ESCDELAY=1000", str(console_command()), *args]
+    with TmuxSession.start(home=tmp_path, command=command) as term:
         term.wait_for("1 · canonical request")
         term.wait_interactive()
         term.keys("C-n")
