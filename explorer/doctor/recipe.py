@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from explorer import signing
@@ -38,7 +38,6 @@ class Recipe:
     hash_edits: tuple[StageEdit, ...] = ()
     join: Callable[[tuple[str, str, str, str]], str] = _join_lines
     dig_form: Callable[[str], str] = signing.digest
-    labels: tuple[str, ...] = field(default=())
 
     @classmethod
     def for_request(cls, method: str, path: str, query: tuple[tuple[str, str], ...], body: bytes) -> Recipe:
