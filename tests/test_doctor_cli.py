@@ -45,6 +45,13 @@ def test_a_valid_token_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert out.rstrip().endswith("the token is valid for this request")
 
 
+def test_a_token_without_a_readable_dig_says_so_instead_of_none(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--url", URL, "--token", "x.y.z", "--now", str(NOW)], capsys)
+    assert code == 1 and "FAIL shape" in out
+    dig_line = next(line for line in out.splitlines() if line.startswith("  dig "))
+    assert "None" not in dig_line and "not read" in dig_line
+
+
 def test_raw_request_from_a_file_and_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     body = '{"templateId":"tpl_1","language":"en"}'
     spaced = '{"templateId": "tpl_1", "language": "en"}'

@@ -52,7 +52,8 @@ def render_text(diagnosis: Diagnosis) -> str:
         out.append("our canonical request (lines joined by \\n):")
         out += [f"  {visible(line)}" for line in (diagnosis.canonical_request or "").split("\n")]
         out.append(f"  digest {diagnosis.digest}")
-        out.append(f"  dig    {visible(str(diagnosis.received_dig))}")
+        received = "(not read from the token)" if diagnosis.received_dig is None else None
+        out.append(f"  dig    {received or visible(str(diagnosis.received_dig))}")
     if diagnosis.ruled_out:
         out.append("")
         out.append(f"ruled out: {', '.join(diagnosis.ruled_out)}")
