@@ -14,20 +14,10 @@ import sys
 from collections.abc import Sequence
 
 from explorer.commands.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from explorer.commands.names import SUBCOMMANDS  # name -> module under explorer.commands with register()
 from explorer.safe_text import visible
 
 __all__ = ["SUBCOMMANDS", "UsageError", "main"]
-
-# subcommand name -> module under explorer.commands that defines register(subparsers)
-SUBCOMMANDS: dict[str, str] = {
-    "sign": "sign",
-    "verify": "verify",
-    "decrypt": "decrypt",
-    "keygen": "decrypt",
-    "sandbox": "sandbox",
-    "doctor": "doctor",
-    "history": "history",
-}
 
 
 def _subcommand_parser(name: str) -> argparse.ArgumentParser:

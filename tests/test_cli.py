@@ -701,6 +701,14 @@ def test_help_has_an_example(cli, command: str) -> None:  # type: ignore[no-unty
     assert "exit status: 0" in r.out
 
 
+def test_the_launchers_help_names_every_subcommand(cli) -> None:  # type: ignore[no-untyped-def]
+    from explorer.cli import SUBCOMMANDS
+
+    r = cli("--help")
+    named = r.out.partition("Subcommands:")[2].partition("(mp-explorer COMMAND")[0]
+    assert [name.strip() for name in " ".join(named.split()).split(",")] == list(SUBCOMMANDS)
+
+
 @pytest.mark.parametrize("command", [(), ("sign",), ("verify",), ("doctor",), ("decrypt",), ("keygen",), ("sandbox",)])
 def test_help_examples_continue_on_their_own_line(cli, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     # A lone backslash ending a line of an f-string epilog joins the next line into it; an example

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from explorer import environment
 from explorer.commands.env_flags import add_env_flag
+from explorer.commands.names import SUBCOMMANDS
 from explorer.endpoints import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:  # Textual and the workspace load only when the explorer starts
@@ -78,8 +79,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mp-explorer",
         description="See every stage of Binance Mini Program Open API signing, live; send the request and "
-        "read the response raw and decrypted. Subcommands: sign, verify, doctor, decrypt, keygen, sandbox "
-        "(mp-explorer COMMAND --help).",
+        f"read the response raw and decrypted. Subcommands: {', '.join(SUBCOMMANDS)} (mp-explorer COMMAND --help).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
