@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from explorer.signing.stages import (
     SPEC_RULES,
@@ -32,6 +33,11 @@ CANONICAL_INPUTS = ("method", "path", "query", "body")
 JWT_INPUTS = ("access key id", "secret key", "ts")
 
 
+# Shared, read-only empties: a signed request (the per-keystroke case) allocates no dicts.
+_NOTHING: Mapping[str, str] = MappingProxyType({})
+_NO_ERRORS: Mapping[str, SigningInputError] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class StageResults:
     """The stages of one request: with `signature`, all of them; else the values that could be made.
@@ -42,8 +48,8 @@ class StageResults:
 
     signature: Signature | None = None
     # Stage values when there is no signature (method, canonical_uri, ..., digest).
-    partial: Mapping[str, str] = field(default_factory=dict)
-    errors: Mapping[str, SigningInputError] = field(default_factory=dict)
+    partial: Mapping[str, str] = field(default_factory=lambda: _NOTHING)
+    errors: Mapping[str, SigningInputError] = field(default_factory=lambda: _NO_ERRORS)
 
     def _stage(self, name: str) -> str | None:
         if self.signature is not None:
