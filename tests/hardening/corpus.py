@@ -413,7 +413,7 @@ CASES: tuple[Case, ...] = (
         "pem-8kb-junk-pasted",
         "private-key",
         lambda: "".join(random.Random(9).choices("abcdefghij !#$%&()*,.:;<>?@[]^_{|}~", k=8192)),
-        (Shown("key-status", ("neither a file path nor a PEM block", "8192 characters")),),
+        (Shown("key-status", ("neither a file path nor a PEM block", "8,192 characters")),),
         Said(1, ("not a PEM private key",)),
     ),
     Case(
@@ -555,8 +555,8 @@ CASES: tuple[Case, ...] = (
         "ciphertext-1mb",
         "user-data",
         megabyte_ciphertext,
-        (Shown("decrypted", ("786432 bytes", "needs exactly 128")),),
-        Said(1, ("786432 bytes", "needs exactly 128")),
+        (Shown("decrypted", ("786,432 bytes", "needs exactly 128")),),
+        Said(1, ("786,432 bytes", "needs exactly 128")),
     ),
     # --- URLs (the base URL field; `sign --base-url/--url`) -------------------------------------
     Case(
