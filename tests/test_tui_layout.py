@@ -89,3 +89,21 @@ async def test_what_was_sent_stays_on_screen_marked_until_the_next_edit() -> Non
             await pilot.pause()
             assert stage(app, "jwt").value != sent_token
             assert not stage(app, "jwt").border_title.endswith("· sent")
+
+
+async def test_alt_digit_as_a_terminal_sends_it_jumps_too() -> None:
+    # xterm, tmux, GNOME Terminal... send alt+6 as ESC "6"; Textual reads that as section_sign.
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    keys = {digit: [getattr(event, "key", None) for event in parser.feed(f"\x1b{digit}")] for digit in "1234560"}
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        targets = {"2": stage(app, "digest"), "6": app.query_one("#response-decrypted")}
+        targets["0"] = app.query_one("#endpoint")
+        for digit, target in targets.items():
+            [key] = keys[digit]
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.focused is target, (digit, key)

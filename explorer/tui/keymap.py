@@ -7,6 +7,24 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+# A terminal sends alt+digit as ESC and the digit, which Textual 8 reads as the character macOS types
+# for option+digit ("\x1b6" is the key section_sign, never alt+6: textual/_ansi_sequences.py), so
+# each jump is bound to both names; a real alt+digit (the kitty keyboard protocol) still arrives as alt+N.
+ESC_DIGIT_KEYS: dict[str, str] = {
+    "1": "inverted_exclamation_mark",
+    "2": "trade_mark_sign",
+    "3": "pound_sign",
+    "4": "cent_sign",
+    "5": "infinity",
+    "6": "section_sign",
+    "0": "º",
+}
+
+
+def _alt(digit: str) -> str:
+    return f"alt+{digit},{ESC_DIGIT_KEYS[digit]}"
+
+
 EXPLORER: tuple[Binding, ...] = (
     Binding("f1", "help", "help", id="explorer.help"),
     Binding("ctrl+s", "send", "send", priority=True, id="explorer.send"),
@@ -27,13 +45,13 @@ EXPLORER: tuple[Binding, ...] = (
     Binding("f10", "workspace('history')", "history", show=False, id="explorer.history"),
     Binding("ctrl+n", "doctor", "doctor", show=False, priority=True, id="explorer.doctor"),
     # Jump to each stage, each response pane and the form; maximise what has focus.
-    Binding("alt+1", "jump('stage-canonical')", "canonical", show=False, id="explorer.jump_canonical"),
-    Binding("alt+2", "jump('stage-digest')", "digest", show=False, id="explorer.jump_digest"),
-    Binding("alt+3", "jump('stage-jwt')", "JWT", show=False, id="explorer.jump_jwt"),
-    Binding("alt+4", "jump('stage-header')", "header", show=False, id="explorer.jump_header"),
-    Binding("alt+5", "jump('response-raw')", "raw", show=False, id="explorer.jump_raw"),
-    Binding("alt+6", "jump('response-decrypted')", "decrypted", show=False, id="explorer.jump_decrypted"),
-    Binding("alt+0", "jump('endpoint')", "form", show=False, id="explorer.jump_form"),
+    Binding(_alt("1"), "jump('stage-canonical')", "canonical", show=False, id="explorer.jump_canonical"),
+    Binding(_alt("2"), "jump('stage-digest')", "digest", show=False, id="explorer.jump_digest"),
+    Binding(_alt("3"), "jump('stage-jwt')", "JWT", show=False, id="explorer.jump_jwt"),
+    Binding(_alt("4"), "jump('stage-header')", "header", show=False, id="explorer.jump_header"),
+    Binding(_alt("5"), "jump('response-raw')", "raw", show=False, id="explorer.jump_raw"),
+    Binding(_alt("6"), "jump('response-decrypted')", "decrypted", show=False, id="explorer.jump_decrypted"),
+    Binding(_alt("0"), "jump('endpoint')", "form", show=False, id="explorer.jump_form"),
     Binding("alt+m", "toggle_maximize", "maximise", show=False, id="explorer.maximize"),
     # Priority, so focus moves when the key arrives: Textual routes each key to the widget focused
     # at that moment, and a non-priority tab moved focus only after the keys queued behind it
