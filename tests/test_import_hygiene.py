@@ -144,7 +144,12 @@ launch.parser().parse_args(["--ts", "1700000000", "--endpoint", "GetUserOpenId"]
 
 @pytest.mark.parametrize(
     "module",
-    ["explorer.workspace.env_files", "explorer.workspace.request_file", "explorer.workspace.history"],
+    [
+        "explorer.workspace.env_files",
+        "explorer.workspace.request_file",
+        "explorer.workspace.history",
+        "explorer.workspace.capped_read",
+    ],
 )
 def test_workspace_modules_import_nothing_heavy(module: str) -> None:
     # The headless commands (sign, sandbox, history) read env files and the history through these.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from explorer.environment import ENV_FILE
+from explorer.workspace.capped_read import read_capped
 
 # An environment file is a handful of lines; past this it is not one.
 MAX_ENV_FILE_BYTES = 256 * 1024
@@ -48,14 +49,7 @@ class Environment:
 
 
 def _read(path: Path, shown: str) -> str:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_ENV_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise EnvFileError(f"{shown}: is a directory, not an environment file") from None
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise EnvFileError(f"{shown}: cannot read it: {reason}") from None
+    data = read_capped(path, MAX_ENV_FILE_BYTES, shown=shown, kind="an environment file", error=EnvFileError)
     if len(data) > MAX_ENV_FILE_BYTES:
         raise EnvFileError(f"{shown}: more than {MAX_ENV_FILE_BYTES // 1024} KiB; not an environment file")
     try:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer import environment
+from explorer.workspace.capped_read import read_capped
 
 FORMAT = 1
 SUFFIX = ".request.toml"
@@ -286,14 +287,9 @@ def parse(text: str, shown: str = "request file") -> SavedRequest:
 def load(path: Path) -> SavedRequest:
     """Read and parse a request file (bounded in size); RequestFileError names what is wrong."""
     shown = str(path)
-    try:
-        with path.expanduser().open("rb") as handle:
-            data = handle.read(MAX_REQUEST_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise RequestFileError(f"{shown}: is a directory, not a request file") from None
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise RequestFileError(f"{shown}: cannot read it: {reason}") from None
+    data = read_capped(
+        path.expanduser(), MAX_REQUEST_FILE_BYTES, shown=shown, kind="a request file", error=RequestFileError
+    )
     if len(data) > MAX_REQUEST_FILE_BYTES:
         raise RequestFileError(f"{shown}: more than {MAX_REQUEST_FILE_BYTES // (1024 * 1024)} MiB; not a request file")
     try:
