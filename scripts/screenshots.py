@@ -104,6 +104,13 @@ async def send(pilot: Any) -> None:
         raise RuntimeError("the request was not sent")
 
 
+async def send_small(pilot: Any) -> None:
+    """Send, then scroll the narrow form to the credentials: the secret key shows masked."""
+    await send(pilot)
+    pilot.app.form.scroll_to_widget(pilot.app.form.query_one("#secret-key"), animate=False, top=True)
+    await settle(pilot)
+
+
 async def help_screen(pilot: Any) -> None:
     await pilot.press("f1")
     await settle(pilot)
@@ -165,7 +172,7 @@ def states() -> dict[str, tuple[dict[str, Any], Step, Callable[[Any], None]]]:
     return {
         "start": ({}, nothing, started),
         "after-send": ({}, send, sent_ok),
-        "after-send-80x24": ({}, send, sent_ok),
+        "after-send-80x24": ({}, send_small, sent_ok),
         # Signed without the appended '/': the sandbox computes another canonical request and says where.
         "rejected": ({"rules": signing.Rules(trailing_slash=False)}, send, rejected),
         "help": ({}, help_screen, helped),
