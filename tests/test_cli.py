@@ -694,7 +694,7 @@ def test_keygen_out_is_a_file(cli, tmp_path: Path) -> None:  # type: ignore[no-u
 # --- help -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["sign", "verify", "decrypt", "keygen"])
+@pytest.mark.parametrize("command", ["sign", "verify", "decrypt", "keygen", "sandbox", "history"])
 def test_help_has_an_example(cli, command: str) -> None:  # type: ignore[no-untyped-def]
     r = cli(command, "--help")
     assert r.code == 0 and "examples:" in r.out and f"mp-explorer {command} " in r.out

@@ -26,7 +26,9 @@ examples:
 
 The history lives in history.sqlite3 in the data directory ($MP_EXPLORER_HOME, else the user data
 dir). It keeps the request as sent (with its token) and the answer up to 64 KiB; never the secret
-key, the private key, its passphrase or decrypted data. `mp-explorer --no-history` records nothing."""
+key, the private key, its passphrase or decrypted data. `mp-explorer --no-history` records nothing.
+
+exit status: 0 done, 1 no such send or the history cannot be read, 2 usage error."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

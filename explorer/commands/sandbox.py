@@ -23,6 +23,16 @@ if TYPE_CHECKING:  # the sandbox (Starlette, uvicorn) loads only when the comman
     from explorer.sandbox.runner import SandboxHandle
 
 DEFAULT_PORT = 8787
+EPILOG = """\
+examples:
+  mp-explorer sandbox                       the demo app on http://127.0.0.1:8787
+  mp-explorer sandbox --port 0 > sandbox.json
+      any free port; sandbox.json holds the one JSON line (read base_url, app_id and the keys with jq)
+  mp-explorer sandbox --env backend.env     your own app: MP_APP_ID, MP_ACCESS_KEY_ID, MP_SECRET_KEY
+                                            and MP_PUBLIC_KEY_PATH from the file
+
+exit status: 0 stopped by Ctrl+C or SIGTERM, 1 it could not start (the port in use, a damaged demo
+app: one line on stderr says what to do), 2 usage error."""
 APP_FLAGS = ("app_id", "access_key_id", "secret_key", "public_key")
 # Where each app value comes from when its flag is not given (flag > env file > environment).
 APP_ENV = {
@@ -83,6 +93,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "are made once and kept in the data directory ($MP_EXPLORER_HOME, else the user data dir). "
             "Prints one JSON line with the base URL and credentials on stdout, then serves until Ctrl+C."
         ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)")
