@@ -54,18 +54,17 @@ class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, Scre
         self.stages: Stages = Stages()
         self.known = KnownValues()  # what fills {openId}, {pushToken}, {fileId}, {skuId}, {newSkuId}
         self.sandbox_life = SandboxLife(self.settings, news=self)
+        self.stages_panel = StagesPanel(id="stages")  # the four stages; what was sent stays there until an edit
         self.response = ResponsePanel(id="response")  # the raw and decrypted panes; runs the send
         self.workspace = WorkspaceActions(self)  # request files and the send history
         self.code_language = "python"  # the code view's language (f7), kept for the session
-        self.sent: Stages | None = None  # the stages of the last send, shown (and copied) until the next edit
-        self._sending: Stages | None = None
 
     def compose(self) -> ComposeResult:
         yield self.sandbox_life
         with Horizontal(id="main"):
             yield Form(endpoint=self.settings.endpoint)
             with Vertical(id="right"):
-                yield StagesPanel(id="stages")
+                yield self.stages_panel
                 yield self.response
         yield KeyBar(id="footer")
 
@@ -97,14 +96,12 @@ class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, Scre
     def recompute(self, *, flash: bool = True) -> Stages:
         """Recompute every stage from the form and render it."""
         now = self.settings.clock()
-        if not self.ts_pinned and self.focused is not self.form.query_one("#ts"):
-            # Never overwrite the field while someone may be typing in it (typing pins it).
-            self.form.set_value("ts", str(now), quiet=True)
+        self.form.follow_clock(now, pinned=self.ts_pinned)
         state = self.form.state()
         ts = None if self.ts_pinned else now
         self.stages = compute(state, ts=ts, now=now, rules=self.settings.rules, known=self.known.as_dict())
         self.form.show_built_body(state.endpoint, self.stages.multipart)
-        self.query_one(StagesPanel).show(self.sent or self.stages, flash=flash and self.sent is None)
+        self.stages_panel.show_current(self.stages, flash=flash)
         self._show_ts_mode()
         target_hint = self.sandbox_life.target_hint(state.target, self.stages.target_error)
         self.form.show_stage_hints(self.stages, state.path, target_hint)
@@ -115,7 +112,7 @@ class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, Scre
 
     def form_edited(self, source: str) -> None:
         """An input changed (`source` is its id): recompute every stage."""
-        self._forget_sent()
+        self.stages_panel.forget_sent()
         if source == "ts" and not self.ts_pinned:
             self.ts_pinned = True  # typing a ts pins it; the watcher recomputes
             return
@@ -124,21 +121,15 @@ class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, Scre
         self.recompute(flash=True)
 
     def watch_ts_pinned(self) -> None:
-        self._forget_sent()
+        self.stages_panel.forget_sent()
         self.recompute(flash=True)
-
-    def _forget_sent(self) -> None:
-        """An edit: the stages show the request as it now stands, no longer the one sent."""
-        if self.sent is not None:
-            self.sent = None
-            self.query_one(StagesPanel).mark_sent(False)
 
     def watch_masked(self, masked: bool) -> None:
         self.form.set_masked(masked)
 
     def _tick(self) -> None:
         with contextlib.suppress(NoMatches):  # a tick that lands while the app closes: the form is gone
-            if not self.ts_pinned and self.sent is None:  # what was sent stays on screen until an edit
+            if not self.ts_pinned and self.stages_panel.sent is None:  # what was sent stays until an edit
                 self.recompute(flash=False)
             else:
                 self._show_ts_mode()  # the pinned ts's age ticks
@@ -167,7 +158,7 @@ class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, Scre
         self.recompute(flash=False)
 
     def sandbox_minted(self, event: SandboxLife.Minted) -> None:
-        self._forget_sent()
+        self.stages_panel.forget_sent()
         if event.push:
             self.known.learn_push_token(event.minted)
         else:
@@ -201,35 +192,28 @@ class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, Scre
 
     async def _stages_to_send(self) -> Stages:
         """The stages signed now; a template that needs a push token gets one first (each is single use)."""
-        self._forget_sent()
+        self.stages_panel.forget_sent()
         self.recompute(flash=False)
         if "pushToken" in self.stages.body_unfilled:
             minted = await self.sandbox_life.mint_push_now(self.form.value("target"), self.form.value("app-id"))
             if minted is not None:
                 self.known.learn_push_token(minted)
-        self._sending = self.recompute(flash=False)
-        return self._sending
+        return self.stages_panel.sending(self.recompute(flash=False))
 
     def _exchanged(self, state: FormState, ts: int | None, exchange: Exchange) -> None:
-        endpoint = state.endpoint
-        self.workspace.record(exchange, endpoint=endpoint, state=state, ts=ts)
-        if self.known.learn_exchange(endpoint, exchange.request.body, exchange.code, exchange.data):
+        self.workspace.record(exchange, endpoint=state.endpoint, state=state, ts=ts)
+        if self.known.learn_exchange(state.endpoint, exchange.request.body, exchange.code, exchange.data):
             self.recompute(flash=False)
-        if self._sending is not None:
-            # What went out stays on screen and in the copies, marked as sent, until the next edit.
-            self.sent, self._sending = self._sending, None
-            panel = self.query_one(StagesPanel)
-            panel.show(self.sent, flash=False)
-            panel.mark_sent(True)
+        self.stages_panel.exchanged()
 
     def action_cancel_send(self) -> None:
         self.response.cancel_send()
 
     def action_copy(self, what: str) -> None:
-        self.query_one(StagesPanel).copy(what)
+        self.stages_panel.copy(what)
 
     def action_show_value(self) -> None:
-        self.query_one(StagesPanel).show_value(self.focused)
+        self.stages_panel.show_value(self.focused)
 
     def action_show_code(self) -> None:
         from explorer.tui.code_view import open_code_view
@@ -255,12 +239,9 @@ class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, Scre
         self.notify("secrets masked" if self.masked else "secrets revealed: ctrl+r masks them again")
 
     def action_help(self) -> None:
-        from explorer.tui.help import HelpScreen, topic_for
+        from explorer.tui.help import toggle_help
 
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
-            return
-        self.push_screen(HelpScreen(topic_for(self.focused)))
+        toggle_help(self)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -167,6 +167,12 @@ class Form(VerticalScroll):
         texts = {field.attr: self.value(field.id) for field in FIELDS}
         return FormState(endpoint=endpoint if isinstance(endpoint, str) else None, **texts)
 
+    def follow_clock(self, now: int, *, pinned: bool) -> None:
+        """The ts field: a pinned one is signed as typed; an unpinned one shows the clock, but is never
+        overwritten while someone may be typing in it (typing pins it)."""
+        if not pinned and self.app.focused is not self.query_one("#ts"):
+            self.set_value("ts", str(now), quiet=True)
+
     def set_value(self, field_id: str, value: str, *, quiet: bool = False) -> None:
         """Set a field; with `quiet`, on_edit is not called (the caller recomputes)."""
         widget = self.query_one(f"#{field_id}")

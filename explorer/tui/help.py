@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
@@ -140,6 +140,14 @@ computed, the decrypted pane shows it against ours with the first difference mar
 """,
     }
     return texts.get(topic, texts["canonical"])
+
+
+def toggle_help(app: App[Any]) -> None:
+    """F1: help on what has focus; F1 again (or escape) closes it."""
+    if isinstance(app.screen, HelpScreen):
+        app.screen.dismiss(None)
+        return
+    app.push_screen(HelpScreen(topic_for(app.focused)))
 
 
 class HelpScreen(ModalScreen[None]):

@@ -158,6 +158,8 @@ class StagesPanel(VerticalScroll):
         self._unmark_timer: Timer | None = None
         self.last_copy: tuple[str, str] | None = None  # (what, text) of the last copy
         self.copied: list[tuple[str, str]] = []  # (what, path) of every copy, for tests and the log
+        self.sent: Stages | None = None  # the stages of the last send, shown (and copied) until the next edit
+        self._sending: Stages | None = None
 
     def compose(self) -> ComposeResult:
         hints = {"canonical": "f3 copy", "digest": "f4 copy", "jwt": "ctrl+y copy token", "header": "f2 copy"}
@@ -218,6 +220,30 @@ class StagesPanel(VerticalScroll):
     def mark_sent(self, sent: bool) -> None:
         for view in self.query(StageView):
             view.mark_sent(sent)
+
+    # --- what was sent: it stays on screen, marked, until the next edit ------------------------
+
+    def show_current(self, stages: Stages, *, flash: bool) -> None:
+        """The stages as the form now stands, unless what was sent is still on screen."""
+        self.show(self.sent or stages, flash=flash and self.sent is None)
+
+    def sending(self, stages: Stages) -> Stages:
+        """The stages going out now: shown as sent once the exchange comes back."""
+        self._sending = stages
+        return stages
+
+    def exchanged(self) -> None:
+        """The send came back: what went out stays on screen and in the copies, marked as sent."""
+        if self._sending is not None:
+            self.sent, self._sending = self._sending, None
+            self.show(self.sent, flash=False)
+            self.mark_sent(True)
+
+    def forget_sent(self) -> None:
+        """An edit: the stages show the request as it now stands, no longer the one sent."""
+        if self.sent is not None:
+            self.sent = None
+            self.mark_sent(False)
 
     def _unmark(self, stages: Stages) -> None:
         if self._shown is stages:
