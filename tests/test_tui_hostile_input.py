@@ -33,6 +33,7 @@ HOSTILE = [
     "line\nbreak\r\nand\ttab",
     "é中文🙂\u200b\ufeff",
     "\ud800 lone surrogate",
+    "?a=1&b=\ud800",
     "-----BEGIN PRIVATE KEY-----\nnot really\n-----END PRIVATE KEY-----",
     "9" * 400,
     "-1",
@@ -120,3 +121,13 @@ def test_a_secret_key_sign_refuses_is_named_while_the_canonical_stages_still_sho
     )
     assert stages.signature is None and stages.signed.digest is not None
     assert set(stages.errors) == {"secret key"} and "not valid Unicode" in stages.errors["secret key"].message
+
+
+@pytest.mark.parametrize("query", ["?a=\ud800", "a=1&b=\ud800", "\ud800=1&b=%20", "a=%41&b=x\udfff"])
+def test_a_lone_surrogate_in_a_raw_query_is_named_in_the_query_stage(query: str) -> None:
+    # One line with '?', '&' or a %XY escape is read as a raw query string; a lone surrogate pasted
+    # into it used to raise out of compute (the percent-decoding refused it) and crash the explorer.
+    stages = compute(FormState(method="GET", path="/a", query=query, access_key_id="ak", secret_key="s"), ts=1, now=0)
+    assert stages.query_mode == "raw"
+    assert stages.signature is None and stages.signed.canonical_request is None
+    assert "not valid Unicode" in stages.errors["query"].message

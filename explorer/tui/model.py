@@ -66,7 +66,13 @@ def parse_query_text(text: str, values: dict[str, str] | None = None) -> tuple[l
     values = values or {}
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) == 1 and (lines[0].startswith("?") or "&" in lines[0] or _ESCAPE.search(lines[0])):
-        pairs = signing.parse_query(lines[0])
+        try:
+            pairs = signing.parse_query(lines[0])
+        except signing.SigningInputError:
+            # Not valid Unicode (a pasted lone surrogate): percent-decoding refuses it. Keep the pairs
+            # undecoded, so the canonical stage names the query as the field at fault.
+            parts = lines[0].removeprefix("?").split("&")
+            pairs = [(name, value) for name, _, value in (part.partition("=") for part in parts if part)]
         mode = "raw"
     else:
         pairs = []
