@@ -13,14 +13,14 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from explorer.doctor.diff import visible
-from explorer.tui.request_files_screen import OpenRequestScreen, SaveRequestScreen
-from explorer.tui.request_io import FormFill, form_fill, history_fill, history_form, saved_from_form
-from explorer.workspace import request_file
-from explorer.workspace.request_file import RequestFileError, SavedRequest
-
 if TYPE_CHECKING:
+    from explorer.tui.request_io import FormFill
     from explorer.workspace.history import HistoryEntry
+    from explorer.workspace.request_file import SavedRequest
+
+# The dialogs, the request-file reader (tomllib) and the escaping helper (which loads the whole
+# doctor package) are imported by the actions that use them: none of it is in the first frame,
+# and importing it with the app cost the explorer's cold start tens of milliseconds.
 
 
 class WorkspaceActions:
@@ -51,6 +51,12 @@ class WorkspaceActions:
 
     def save(self) -> None:
         """Ask where, then write the form as a request file (no secret in it)."""
+        from explorer.doctor.diff import visible
+        from explorer.tui.request_files_screen import SaveRequestScreen
+        from explorer.tui.request_io import saved_from_form
+        from explorer.workspace import request_file
+        from explorer.workspace.request_file import RequestFileError
+
         app = self.app
         try:
             result = saved_from_form(
@@ -71,6 +77,8 @@ class WorkspaceActions:
 
     def open_picker(self) -> None:
         """The request files of the last folder used (else the working directory)."""
+        from explorer.tui.request_files_screen import OpenRequestScreen
+
         folder = self.opened_path.parent if self.opened_path else Path.cwd()
         self.app.push_screen(OpenRequestScreen(folder), self._picked)
 
@@ -80,6 +88,11 @@ class WorkspaceActions:
 
     def open(self, path: Path) -> bool:
         """Fill the form from a request file; False (and a message) when it cannot be read."""
+        from explorer.doctor.diff import visible
+        from explorer.tui.request_io import form_fill
+        from explorer.workspace import request_file
+        from explorer.workspace.request_file import RequestFileError
+
         try:
             saved = request_file.load(path)
         except RequestFileError as exc:
@@ -92,6 +105,8 @@ class WorkspaceActions:
 
     def apply(self, fill: FormFill) -> None:
         """Put a FormFill into the form: the endpoint first, then every value, then the ts pin."""
+        from explorer.doctor.diff import visible
+
         app, form = self.app, self.app.form
         if fill.endpoint:
             form.apply_endpoint(fill.endpoint, quiet=True)
@@ -113,6 +128,9 @@ class WorkspaceActions:
         history = self.history
         if history is None or exchange is None:
             return
+        from explorer.doctor.diff import visible
+        from explorer.tui.request_io import history_form
+
         form = history_form(state, sandbox_url=self._sandbox_url(), ts=ts)
 
         def write() -> None:
@@ -149,6 +167,8 @@ class WorkspaceActions:
 
     def _load_entry(self, entry: HistoryEntry | None) -> None:
         if entry is not None:
+            from explorer.tui.request_io import history_fill
+
             self.apply(history_fill(entry, sandbox_url=self._sandbox_url()))
             self.app.notify(f"send {entry.id} loaded: ctrl+s sends the same bytes again", title="history")
 
@@ -156,6 +176,7 @@ class WorkspaceActions:
         if self.history is None:
             self.app.notify("history is off (--no-history)", severity="warning")
             return
+        from explorer.doctor.diff import visible
         from explorer.workspace.history import HistoryError
 
         try:
