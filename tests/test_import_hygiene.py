@@ -164,3 +164,20 @@ os.environ["MP_EXPLORER_HOME"] = {str(tmp_path)!r}
 {_run_main(["history"])}
 """
     assert not any(_loaded_after(code).values())
+
+
+def test_explorer_start_leaves_what_keys_open_unloaded() -> None:
+    # Cold start to the first frame pays for every module imported before it: the doctor, the
+    # save/open dialogs (tomllib) and the installed-version lookup (importlib.metadata) load only
+    # when a key, a palette command or --version asks for them.
+    code = """
+from explorer.commands import launch
+args = launch.parser().parse_args(["--ts", "1700000000", "--no-history"])
+launch.settings_from_args(args)
+import explorer.tui.app
+later = ["explorer.doctor", "explorer.tui.request_files_screen", "explorer.tui.history_screen",
+         "explorer.tui.code_view", "explorer.tui.doctor_screen", "tomllib", "importlib.metadata"]
+loaded = [name for name in later if name in sys.modules]
+assert not loaded, loaded
+"""
+    assert _loaded_after(code)["textual"] is True
