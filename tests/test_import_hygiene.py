@@ -168,15 +168,16 @@ os.environ["MP_EXPLORER_HOME"] = {str(tmp_path)!r}
 
 def test_explorer_start_leaves_what_keys_open_unloaded() -> None:
     # Cold start to the first frame pays for every module imported before it: the doctor, the
-    # save/open dialogs (tomllib) and the installed-version lookup (importlib.metadata) load only
-    # when a key, a palette command or --version asks for them.
+    # save/open dialogs (tomllib), the installed-version lookup (importlib.metadata) and the history's
+    # SQLite and data directory load only when a key, a palette command, --version or a send asks.
     code = """
 from explorer.commands import launch
-args = launch.parser().parse_args(["--ts", "1700000000", "--no-history"])
+args = launch.parser().parse_args(["--ts", "1700000000"])
 launch.settings_from_args(args)
 import explorer.tui.app
 later = ["explorer.doctor", "explorer.tui.request_files_screen", "explorer.tui.history_screen",
-         "explorer.tui.code_view", "explorer.tui.doctor_screen", "tomllib", "importlib.metadata"]
+         "explorer.tui.code_view", "explorer.tui.doctor_screen", "tomllib", "importlib.metadata",
+         "sqlite3", "explorer.sandbox.demo"]
 loaded = [name for name in later if name in sys.modules]
 assert not loaded, loaded
 """

@@ -16,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # sqlite3 loads on the first read or write: the explorer starts with a History it may never open
+    import sqlite3
 
 FILE_NAME = "history.sqlite3"
 MAX_ROWS = 1000
@@ -107,13 +109,23 @@ class History:
         max_bytes: int = MAX_BYTES,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
-        self.path = path if path is not None else default_path()
+        self._path = path
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         self.max_response_bytes = max_response_bytes
 
+    @property
+    def path(self) -> Path:
+        """The database file; the default is looked up on first use (the data directory's lookup
+        loads the sandbox's demo module and platformdirs, which the explorer's first frame does not need)."""
+        if self._path is None:
+            self._path = default_path()
+        return self._path
+
     @contextlib.contextmanager
     def _connect(self, *, create: bool = True) -> Iterator[sqlite3.Connection]:
+        import sqlite3
+
         if not create and not self.path.exists():
             raise FileNotFoundError(self.path)
         try:
