@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -268,7 +270,9 @@ def query_pairs(query: QueryInput) -> list[tuple[str, str]]:
         return parse_query(query)
     pairs: list[tuple[str, str]] = []
     for item in query:
-        if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 2:
+        if type(item) is tuple and len(item) == 2:  # the usual case: skip the Sequence ABC check
+            pass
+        elif isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 2:
             raise SigningInputError("query", f"expected (name, value) pairs, got {item!r}")
         name, value = item
         if not isinstance(name, str) or not isinstance(value, str):
@@ -372,8 +376,12 @@ def jwt_payload(access_key_id: str, digest: str, ts: int) -> dict[str, Any]:
     return {"iss": access_key_id, "dig": digest, "ts": ts}
 
 
+# json.dumps with non-default options builds a new encoder on every call; the one it would build.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+
+
 def _json_segment(value: dict[str, Any]) -> str:
-    return b64url(json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("utf-8"))
+    return b64url(_COMPACT_JSON.encode(value).encode("utf-8"))
 
 
 _JWT_HEADER_SEGMENT = _json_segment(JWT_HEADER)
@@ -435,28 +443,43 @@ class Rules:
     replace_invalid_utf8: bool = False
     drop_empty_names: bool = False
 
-    def uri_options(self) -> dict[str, bool]:
-        """The keyword options of `canonical_uri` these rules set."""
-        return {
-            "remove_dots": self.remove_dots,
-            "encode_segments": self.encode_segments,
-            "upper_hex": self.upper_hex,
-            "trailing_slash": self.trailing_slash,
-            "decode_before_split": self.decode_path_before_split,
-            "replace_invalid_utf8": self.replace_invalid_utf8,
-        }
+    def uri_options(self) -> Mapping[str, bool]:
+        """The keyword options of `canonical_uri` these rules set (read-only, made once per Rules)."""
+        return _uri_options(self)
 
-    def query_options(self) -> dict[str, bool]:
-        """The keyword options of `canonical_query` these rules set."""
-        return {
-            "encode": self.encode_query,
-            "sort": self.sort_query,
-            "keep_empty_equals": self.keep_empty_equals,
-            "upper_hex": self.upper_hex,
-            "sort_decoded": self.sort_query_decoded,
-            "replace_invalid_utf8": self.replace_invalid_utf8,
-            "drop_empty_names": self.drop_empty_names,
+    def query_options(self) -> Mapping[str, bool]:
+        """The keyword options of `canonical_query` these rules set (read-only, made once per Rules)."""
+        return _query_options(self)
+
+
+# Cached: every signature (each keystroke in the explorer) reads them, and Rules is frozen.
+@functools.cache
+def _uri_options(rules: Rules) -> Mapping[str, bool]:
+    return MappingProxyType(
+        {
+            "remove_dots": rules.remove_dots,
+            "encode_segments": rules.encode_segments,
+            "upper_hex": rules.upper_hex,
+            "trailing_slash": rules.trailing_slash,
+            "decode_before_split": rules.decode_path_before_split,
+            "replace_invalid_utf8": rules.replace_invalid_utf8,
         }
+    )
+
+
+@functools.cache
+def _query_options(rules: Rules) -> Mapping[str, bool]:
+    return MappingProxyType(
+        {
+            "encode": rules.encode_query,
+            "sort": rules.sort_query,
+            "keep_empty_equals": rules.keep_empty_equals,
+            "upper_hex": rules.upper_hex,
+            "sort_decoded": rules.sort_query_decoded,
+            "replace_invalid_utf8": rules.replace_invalid_utf8,
+            "drop_empty_names": rules.drop_empty_names,
+        }
+    )
 
 
 SPEC_RULES = Rules()

@@ -169,11 +169,15 @@ def normalise_pem(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Frozen and empty: every Stages starts from this one (compute replaces it), none builds its own.
+_NOT_SIGNED = signing.StageResults()
+
+
 @dataclass
 class Stages:
     """The form's request and signing's StageResults for it, as signing made them."""
 
-    signed: signing.StageResults = field(default_factory=signing.StageResults)
+    signed: signing.StageResults = field(default_factory=lambda: _NOT_SIGNED)
     ts: int | None = None
     now: int = 0
     access_key_id: str = ""
