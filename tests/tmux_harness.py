@@ -206,6 +206,11 @@ class TmuxSession:
             if check(screen):
                 return screen
             if self.pane_dead():
+                # The app may have exited between the check and this test (waiting for it to quit, or
+                # for its last screen): look once more at the final screen before calling it an error.
+                screen = self.screen(styled=styled)
+                if check(screen):
+                    return screen
                 raise TmuxTimeout(f"the app exited while waiting for {label}; last screen:\n{strip_styles(screen)}")
             if time.monotonic() > deadline:
                 raise TmuxTimeout(
