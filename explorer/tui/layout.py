@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
     _AppBase = App[None]
 else:
@@ -35,18 +36,34 @@ class ResponsiveLayout(_AppBase):
     ]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (COMPACT_BELOW_HEIGHT, "-tall")]  # type: ignore[misc]
 
+    def _size_classes(self) -> dict[str, bool]:
+        """Each breakpoint class -> whether the terminal's size puts it on the main screen."""
+        width, height = self.size
+        classes: dict[str, bool] = {}
+        for breakpoints, size in ((self.HORIZONTAL_BREAKPOINTS, width), (self.VERTICAL_BREAKPOINTS, height)):
+            chosen = [name for limit, name in breakpoints if size >= limit][-1:]
+            for _limit, name in breakpoints:
+                classes[name] = name in chosen
+        return classes
+
+    def get_default_screen(self) -> Screen:
+        """The main screen, with its breakpoint classes before any widget is styled.
+
+        Set once the widgets were mounted, each class that changed restyled the whole tree again
+        (two passes, some 60 ms before the first frame); set here, the first styling includes them.
+        """
+        screen = super().get_default_screen()
+        screen.update_classes(self._size_classes(), update=False)
+        return screen
+
     def _apply_size_classes(self) -> None:
-        """The breakpoint classes for the terminal's size, on the main screen.
+        """The breakpoint classes for the terminal's size, on the main screen (one restyle when any changed).
 
         Textual sets them when the screen receives a Resize; a terminal that already has its size
         when the app starts (tmux, a window sized before launch) may never send one.
         """
-        width, height = self.size
         screen = self.screen_stack[0] if self.screen_stack else self.screen
-        for breakpoints, size in ((self.HORIZONTAL_BREAKPOINTS, width), (self.VERTICAL_BREAKPOINTS, height)):
-            chosen = [name for limit, name in breakpoints if size >= limit][-1:]
-            for _limit, name in breakpoints:
-                screen.set_class(name in chosen, name)
+        screen.update_classes(self._size_classes())
 
     def on_resize(self) -> None:
         self._apply_size_classes()
