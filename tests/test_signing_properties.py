@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
 
@@ -267,3 +268,37 @@ def test_plain_path_fast_path_equals_the_full_algorithm(path: str) -> None:
     # canonical_uri skips its checks and encoding for paths of unreserved characters; appending a
     # segment and its '..' forces the full algorithm, which must land on the same string.
     assert signing.canonical_uri(path) == signing.canonical_uri(path + "/x/..")
+
+
+# Any text, lone surrogates included (a pasted access key can hold one; JSON writes it as \udXXX).
+_ANY_TEXT = st.text(alphabet=st.characters(codec=None, categories=None), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ANY_TEXT, _ANY_TEXT, st.integers(min_value=-(10**30), max_value=10**30))
+def test_claims_are_written_as_the_json_encoder_writes_them(iss: str, dig: str, ts: int) -> None:
+    # The claims `sign` makes take a shortcut past json's encoder; every byte must be the same.
+    encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+    claims = signing.jwt_payload(iss, dig, ts)
+    segment = signing.token(claims, "k").split(".")[1]
+    assert segment == signing.b64url(encoder.encode(claims).encode("utf-8"))
+    # Other shapes (another order, a bool ts, an extra claim) go through the encoder itself.
+    for other in ({"dig": dig, "iss": iss, "ts": ts}, {"iss": iss, "dig": dig, "ts": True}, {**claims, "x": 1}):
+        assert signing.token(other, "k").split(".")[1] == signing.b64url(encoder.encode(other).encode("utf-8"))
+
+
+@EXAMPLES
+@given(requests, st.sampled_from(sorted(signing.READINGS)))
+def test_rules_equal_to_the_spec_sign_as_the_spec_does(req: dict, reading: str) -> None:
+    # `sign` takes a shortcut for SPEC_RULES itself; an equal Rules made elsewhere takes the long way.
+    rules = signing.READINGS[reading]
+    copy = signing.Rules(**{name: getattr(rules, name) for name in rules.__dataclass_fields__})
+    assert copy == rules and copy is not rules
+    try:
+        fast = signing.sign_with_rules(**req, access_key_id="ak", secret_key="sk", ts=1, rules=rules)
+    except SigningInputError as exc:
+        with pytest.raises(SigningInputError) as again:
+            signing.sign_with_rules(**req, access_key_id="ak", secret_key="sk", ts=1, rules=copy)
+        assert str(again.value) == str(exc)
+    else:
+        assert signing.sign_with_rules(**req, access_key_id="ak", secret_key="sk", ts=1, rules=copy) == fast

@@ -326,3 +326,20 @@ def test_split_url() -> None:
     for bad in ("/just/a/path", "ftp://h/x"):
         with pytest.raises(SigningInputError):
             request.split_url(bad)
+
+
+def test_the_spec_rules_are_the_stage_functions_defaults() -> None:
+    # compute_canonical_request calls the stage functions without options for SPEC_RULES: that is
+    # only right while the spec's rules and the functions' defaults are the same.
+    import inspect
+
+    for function, options in (
+        (signing.canonical_uri, signing.SPEC_RULES.uri_options()),
+        (signing.canonical_query, signing.SPEC_RULES.query_options()),
+    ):
+        defaults = {
+            name: parameter.default
+            for name, parameter in inspect.signature(function).parameters.items()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+        assert defaults == dict(options), function.__name__

@@ -25,7 +25,7 @@ from explorer.signing.stages import (
     digest,
     now_ts,
     payload_hash,
-    sign_with_rules,
+    sign_checked,
 )
 
 # The inputs each group of stages reads, in the order their errors are reported.
@@ -132,18 +132,10 @@ def sign_stages(
         errors["body"] = body
     if not errors:
         assert isinstance(ts, int) and not isinstance(body, SigningInputError)
-        # The usual case: the whole pipeline once, through the same function `sign` uses.
+        # The usual case: the whole pipeline once, through the function `sign` ends in (the inputs it
+        # checks first were checked above).
         try:
-            signature = sign_with_rules(
-                method=method,
-                path=path,
-                query=query,
-                body=body,
-                access_key_id=access_key_id,
-                secret_key=secret_key,
-                ts=ts,
-                rules=rules,
-            )
+            signature = sign_checked(method, path, query, body, access_key_id, secret_key, ts, rules)
         except SigningInputError as exc:
             refused = exc  # the pass below names the stage at fault
         else:

@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii as _json_string
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -378,10 +379,20 @@ def jwt_payload(access_key_id: str, digest: str, ts: int) -> dict[str, Any]:
 
 # json.dumps with non-default options builds a new encoder on every call; the one it would build.
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+_CLAIM_NAMES = ("iss", "dig", "ts")
+
+
+def _compact_json(value: dict[str, Any]) -> str:
+    iss, dig, ts = value.get("iss"), value.get("dig"), value.get("ts")
+    if type(iss) is str and type(dig) is str and type(ts) is int and tuple(value) == _CLAIM_NAMES:
+        # The claims `sign` makes, written as _COMPACT_JSON writes them (tested byte for byte) at a
+        # quarter of the cost: the encoder is rebuilt inside the json module on every call.
+        return f'{{"iss":{_json_string(iss)},"dig":{_json_string(dig)},"ts":{ts}}}'
+    return _COMPACT_JSON.encode(value)
 
 
 def _json_segment(value: dict[str, Any]) -> str:
-    return b64url(_COMPACT_JSON.encode(value).encode("utf-8"))
+    return b64url(_compact_json(value).encode("utf-8"))
 
 
 _JWT_HEADER_SEGMENT = _json_segment(JWT_HEADER)
@@ -445,41 +456,38 @@ class Rules:
 
     def uri_options(self) -> Mapping[str, bool]:
         """The keyword options of `canonical_uri` these rules set (read-only, made once per Rules)."""
-        return _uri_options(self)
+        return MappingProxyType(_uri_kwargs(self))
 
     def query_options(self) -> Mapping[str, bool]:
         """The keyword options of `canonical_query` these rules set (read-only, made once per Rules)."""
-        return _query_options(self)
+        return MappingProxyType(_query_kwargs(self))
 
 
-# Cached: every signature (each keystroke in the explorer) reads them, and Rules is frozen.
+# Cached: every signature (each keystroke in the explorer) reads them, and Rules is frozen. Plain
+# dicts, private: `**` on a dict is about twice as fast as on a read-only mapping.
 @functools.cache
-def _uri_options(rules: Rules) -> Mapping[str, bool]:
-    return MappingProxyType(
-        {
-            "remove_dots": rules.remove_dots,
-            "encode_segments": rules.encode_segments,
-            "upper_hex": rules.upper_hex,
-            "trailing_slash": rules.trailing_slash,
-            "decode_before_split": rules.decode_path_before_split,
-            "replace_invalid_utf8": rules.replace_invalid_utf8,
-        }
-    )
+def _uri_kwargs(rules: Rules) -> dict[str, bool]:
+    return {
+        "remove_dots": rules.remove_dots,
+        "encode_segments": rules.encode_segments,
+        "upper_hex": rules.upper_hex,
+        "trailing_slash": rules.trailing_slash,
+        "decode_before_split": rules.decode_path_before_split,
+        "replace_invalid_utf8": rules.replace_invalid_utf8,
+    }
 
 
 @functools.cache
-def _query_options(rules: Rules) -> Mapping[str, bool]:
-    return MappingProxyType(
-        {
-            "encode": rules.encode_query,
-            "sort": rules.sort_query,
-            "keep_empty_equals": rules.keep_empty_equals,
-            "upper_hex": rules.upper_hex,
-            "sort_decoded": rules.sort_query_decoded,
-            "replace_invalid_utf8": rules.replace_invalid_utf8,
-            "drop_empty_names": rules.drop_empty_names,
-        }
-    )
+def _query_kwargs(rules: Rules) -> dict[str, bool]:
+    return {
+        "encode": rules.encode_query,
+        "sort": rules.sort_query,
+        "keep_empty_equals": rules.keep_empty_equals,
+        "upper_hex": rules.upper_hex,
+        "sort_decoded": rules.sort_query_decoded,
+        "replace_invalid_utf8": rules.replace_invalid_utf8,
+        "drop_empty_names": rules.drop_empty_names,
+    }
 
 
 SPEC_RULES = Rules()
@@ -544,8 +552,14 @@ def compute_canonical_request(
 ) -> tuple[str, str, str, str, str]:
     """(method, canonical_uri, canonical_query, payload_hash, canonical_request) under `rules`."""
     method = canonical_method(method)
-    uri = canonical_uri(path, **rules.uri_options())
-    query_string = canonical_query(query, **rules.query_options())
+    if rules is SPEC_RULES:
+        # The spec's rules are the stage functions' defaults (tested), and every keystroke signs with
+        # them: no options to pass.
+        uri = canonical_uri(path)
+        query_string = canonical_query(query)
+    else:
+        uri = canonical_uri(path, **_uri_kwargs(rules))
+        query_string = canonical_query(query, **_query_kwargs(rules))
     body_hash = payload_hash(body)
     return method, uri, query_string, body_hash, canonical_request(method, uri, query_string, body_hash)
 
@@ -569,6 +583,20 @@ def sign_with_rules(
         raise SigningInputError("access key id", "is empty")
     if not isinstance(secret_key, str) or not secret_key:
         raise SigningInputError("secret key", "is empty")
+    return sign_checked(method, path, query, body, access_key_id, secret_key, ts, rules)
+
+
+def sign_checked(
+    method: str,
+    path: str,
+    query: QueryInput,
+    body: bytes | str,
+    access_key_id: str,
+    secret_key: str,
+    ts: int,
+    rules: Rules,
+) -> Signature:
+    """`sign_with_rules` once its callers have checked ts and both keys (sign_stages checks them itself)."""
     method, uri, query_string, body_hash, request = compute_canonical_request(
         method=method, path=path, query=query, body=body, rules=rules
     )
