@@ -302,3 +302,19 @@ def test_rules_equal_to_the_spec_sign_as_the_spec_does(req: dict, reading: str) 
         assert str(again.value) == str(exc)
     else:
         assert signing.sign_with_rules(**req, access_key_id="ak", secret_key="sk", ts=1, rules=copy) == fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.text(alphabet="ABCxyz0189-_+/=. ", max_size=60))
+def test_base64url_is_what_the_base64_module_makes_and_reads(data: bytes, text: str) -> None:
+    import base64
+
+    assert signing.b64url(data) == base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    assert signing.b64url_decode(signing.b64url(data)) == data
+    # Any text: the same bytes as base64's reader, or refused; never a character outside base64url.
+    try:
+        decoded = signing.b64url_decode(text)
+    except ValueError:
+        return
+    assert set(text) <= set("ABCxyz0189-_")
+    assert decoded == base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

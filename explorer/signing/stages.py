@@ -14,7 +14,6 @@ control (and no process-wide warning fires for short keys). PyJWT is the tests' 
 
 from __future__ import annotations
 
-import base64
 import binascii
 import functools
 import hashlib
@@ -48,6 +47,8 @@ _PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]*")
 # RFC 9110 token characters: what an HTTP method may be made of.
 _METHOD_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 
 QueryInput = str | Iterable[tuple[str, str]] | Iterable[Sequence[str]]
 
@@ -105,7 +106,8 @@ def percent_encode(data: bytes, *, upper_hex: bool = True) -> str:
 
 def b64url(data: bytes) -> str:
     """Base64url without padding, as JWT uses it."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    # base64's urlsafe functions, without their Python-level wrappers (each call signs twice).
+    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(b"=").decode("ascii")
 
 
 def b64url_decode(text: str) -> bytes:
@@ -113,7 +115,7 @@ def b64url_decode(text: str) -> bytes:
     if not _B64URL.fullmatch(text):
         raise ValueError("not base64url")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return binascii.a2b_base64((text + "=" * (-len(text) % 4)).encode("ascii").translate(_FROM_URLSAFE))
     except (binascii.Error, ValueError) as exc:
         raise ValueError(f"not base64url ({exc})") from None
 
