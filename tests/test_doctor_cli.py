@@ -130,3 +130,40 @@ def test_installed_entry_point_reads_a_raw_request_from_stdin() -> None:
     assert "FAIL header     sent as Authorization: Bearer <token>" in out
     assert "token sent as Authorization: Bearer" in out
     assert "ok   dig" in out
+
+
+def _strict_json(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("ts", [float("inf"), float("-inf"), float("nan")])
+def test_json_stays_json_when_a_claim_is_not_a_finite_number(ts: float, capsys: pytest.CaptureFixture[str]) -> None:
+    # Python's JSON reader takes 1e999 and NaN in a token; the report must still be strict JSON.
+    token = make_token(f"GET\n{APP}/user-open-data/\nopenData=abc123\n{EMPTY}", ts=ts)
+    code, out, _ = run(["--url", URL, "--token", token, "--now", str(NOW), "--json"], capsys)
+    assert code == 1
+    report = _strict_json(out)
+    assert isinstance(report, dict) and report["valid"] is False
+    shown = "NaN" if ts != ts else ("Infinity" if ts > 0 else "-Infinity")
+    assert f'"{shown}"' in out
+
+
+def test_a_password_in_the_url_is_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    url = URL.replace("://", "://alice:hunter2@")
+    for extra in ([], ["--json"]):
+        code, out, _ = run(["--url", url, "--token", GOOD, "--now", str(NOW), *extra], capsys)
+        assert code in (0, 1)
+        assert "hunter2" not in out and "alice:***@" in out
+
+
+def test_mask_password_keeps_every_other_part() -> None:
+    from explorer.doctor.importing import mask_password
+
+    assert mask_password("https://a:b@h.example:8443/p?q=1") == "https://a:***@h.example:8443/p?q=1"
+    assert mask_password("https://a@h.example/p") == "https://a@h.example/p"
+    assert mask_password("https://h.example/p") == "https://h.example/p"
+    assert mask_password("https://a:b:c@d@h.example/") == "https://a:***@h.example/"
+    assert mask_password("http://[::1/x") == "http://[::1/x"

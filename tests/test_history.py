@@ -145,3 +145,29 @@ def test_a_damaged_file_is_an_error_and_clear_removes_it(tmp_path: Path) -> None
     assert History(path).clear() == 0
     assert not path.exists()
     assert History(path).entries() == []
+
+
+def test_show_as_json_escapes_what_a_terminal_obeys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--show N --json` keeps non-ASCII text readable, so C1 controls, bidi marks and lone
+    # surrogates from a server must be written as \u escapes, not as themselves.
+    monkeypatch.setenv("MP_EXPLORER_HOME", str(tmp_path))
+    hostile = "caf\u00e9 \u009b31m \u202egnp.exe \x7f"
+    entry_id = History().record(
+        method="GET",
+        url="http://127.0.0.1:1/x",
+        headers=[],
+        body=b"",
+        status=200,
+        code="000000",
+        message=hostile,
+        error=None,
+        elapsed=0.01,
+        response=hostile.encode("utf-8") + b" \xed\xa0\x80",
+    )
+    code, shown, _ = run_cli("--show", str(entry_id), "--json")
+    assert code == 0
+    for raw in ("\u009b", "\u202e", "\x7f"):
+        assert raw not in shown
+    assert "café" in shown  # readable text stays readable
+    full = json.loads(shown)
+    assert hostile in full["response"]

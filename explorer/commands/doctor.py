@@ -8,10 +8,9 @@ Headless: the standard library and the core (`explorer.doctor`); --probe alone l
 from __future__ import annotations
 
 import argparse
-import json
 
 from explorer import doctor, environment, signing
-from explorer.commands import _inputs, request_flags
+from explorer.commands import _inputs, json_output, request_flags
 from explorer.commands.env_flags import environment_of
 from explorer.commands.errors import EXIT_FAILURE, EXIT_OK, UsageError
 
@@ -145,15 +144,15 @@ def run_doctor(args: argparse.Namespace) -> int:
         result = doctor.as_dict(diagnosis)
         result["request"] = {
             "method": request.method,
-            "url": request.url(),
+            "url": request.shown_url(),
             "body_bytes": len(request.body),
             "notes": list(request.notes),
         }
         if probe_report is not None:
             result["probe"] = probe_report.as_dict()
-        print(json.dumps(result, indent=2))
+        print(json_output.dumps(result))
     else:
-        shown = f"{doctor.visible(request.method)} {doctor.visible(request.url())}"
+        shown = f"{doctor.visible(request.method)} {doctor.visible(request.shown_url())}"
         print(f"request: {shown} ({len(request.body)} body bytes)")
         for note in request.notes:
             print(f"note: {doctor.visible(note)}")

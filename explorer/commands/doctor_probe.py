@@ -105,7 +105,7 @@ def probe(
 ) -> ProbeReport:
     """Send the request once per distinct reading (sequentially) and report which the server accepts."""
     url = request.url()
-    report = ProbeReport(url)
+    report = ProbeReport(request.shown_url())  # what the report shows: no password
     readings = distinct_readings(request)
     if len(readings) == 1:
         report.nothing_sent = (

@@ -7,11 +7,11 @@ characters made visible. Never loads Textual or httpx.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import TYPE_CHECKING
 
+from explorer.commands import json_output
 from explorer.commands.errors import EXIT_FAILURE, EXIT_OK, UsageError
 from explorer.doctor.diff import visible
 
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"mp-explorer history: {visible(str(exc))}", file=sys.stderr)
         return EXIT_FAILURE
     if args.json:
-        print(json.dumps([_summary(entry) for entry in entries], indent=2))
+        print(json_output.dumps([_summary(entry) for entry in entries]))
         return EXIT_OK
     if not entries:
         print(f"no sends recorded ({history.path})")
@@ -125,7 +125,7 @@ def _show(history: History, args: argparse.Namespace) -> int:
             response_truncated=entry.response_truncated,
             form=entry.form,
         )
-        print(json.dumps(full, indent=2, ensure_ascii=False))
+        print(json_output.dumps(full, ensure_ascii=False))
         return EXIT_OK
     lines = [
         f"send {entry.id}  {_when(entry.sent_at)}  {visible(entry.endpoint or '(custom)')}",

@@ -7,11 +7,10 @@ command starts fast and never loads Textual or httpx. The secret key is never pr
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from explorer import environment, signing
-from explorer.commands import _inputs, request_flags
+from explorer.commands import _inputs, json_output, request_flags
 from explorer.commands.errors import EXIT_OK, UsageError
 from explorer.commands.stage_text import compact_json, render_canonical_request, utc_text
 from explorer.endpoints import DEFAULT_BASE_URL
@@ -99,7 +98,7 @@ def run_sign(args: argparse.Namespace) -> int:
         signature = spec.sign()
         wire = wire_request(spec, signature, base_url) if args.curl or args.code else None
     if args.json:
-        print(json.dumps(signature.as_dict(), indent=2))
+        print(json_output.dumps(signature.as_dict()))
     elif args.token:
         print(signature.token)
     elif args.header:

@@ -7,12 +7,11 @@ Standard library and the headless core only; the secret key is never printed.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from explorer import environment, signing
-from explorer.commands import _inputs, request_flags
+from explorer.commands import _inputs, json_output, request_flags
 from explorer.commands.errors import EXIT_FAILURE, EXIT_OK, UsageError
 from explorer.commands.stage_text import compact_json, render_canonical_request, utc_text
 from explorer.safe_text import visible
@@ -74,7 +73,7 @@ def run_verify(args: argparse.Namespace) -> int:
             max_skew=max_skew,
         )
     if args.json:
-        print(json.dumps(verification_dict(result), indent=2))
+        print(json_output.dumps(verification_dict(result)))
     else:
         print(render_verification(result, color=_inputs.use_color(sys.stdout)))
     return EXIT_OK if result.ok else EXIT_FAILURE

@@ -10,7 +10,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from explorer import signing
 from explorer.endpoints import DEFAULT_BASE_URL
@@ -62,6 +62,10 @@ class ImportedRequest:
         """The full URL as sent (the default base URL when the request named no host)."""
         url = (self.base_url or DEFAULT_BASE_URL) + self.path
         return f"{url}?{self.raw_query}" if self.raw_query else url
+
+    def shown_url(self) -> str:
+        """`url()` for a report: a password written into it (`user:pw@host`) is shown as `***`."""
+        return mask_password(self.url())
 
     def to_spec(self, *, access_key_id: str = "", secret_key: str = "", ts: int | None = None) -> RequestSpec:
         """A RequestSpec with this request's method, path, decoded query and body."""
@@ -479,3 +483,17 @@ def parse_request(text: str, *, read_file: FileReader | None = None) -> Imported
     if looks_like_curl(text):
         return parse_curl(re.sub(r"^\s*\$\s*", "", text), read_file=read_file)
     return parse_raw_http(text.encode("utf-8", "surrogateescape"))
+
+
+def mask_password(url: str) -> str:
+    """The URL with the password of its `user:password@` part replaced by `***`."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # a malformed port or IPv6 host: nothing to read a password from
+        return url
+    if not password:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))

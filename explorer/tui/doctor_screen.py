@@ -167,7 +167,7 @@ class DoctorScreen(Screen[doctor.ImportedRequest | None]):
         except signing.SigningInputError as exc:
             self._show_problem(f"the request cannot be canonicalised: {exc}")
             return
-        lines = [f"request: {doctor.visible(self.imported.method)} {doctor.visible(self.imported.url())}"]
+        lines = [f"request: {doctor.visible(self.imported.method)} {doctor.visible(self.imported.shown_url())}"]
         lines += [f"note: {doctor.visible(note)}" for note in self.imported.notes]
         lines.append(doctor.render_text(self.diagnosis))
         self._show("\n".join(lines), ok=self.diagnosis.ok)

@@ -52,6 +52,7 @@ CORPUS: dict[str, tuple[str, str]] = {
     "curl with unbalanced $'": ("curl $'https://h/", GOOD),
     "curl with a 10 000-word line": ("curl " + " -s" * 10_000 + f" {URL}", GOOD),
     "bidi override in the method": (f"curl -X $'G\\u202eET' {URL}", GOOD),
+    "password in the URL": ("curl https://alice:hunter2@h/mp-api/v1/apps/A/skus", GOOD),
 }
 
 
@@ -131,4 +132,24 @@ def test_any_claims_and_header_never_raise(claims: dict, header: dict, with_key:
     )  # fmt: skip
     text = doctor.render_text(diagnosis)
     assert not RAW_CONTROL.search(text.replace("\n", ""))
-    json.dumps(doctor.as_dict(diagnosis))
+    from explorer.commands import json_output
+
+    json.loads(json_output.dumps(doctor.as_dict(diagnosis)), parse_constant=_refuse)  # strict JSON: no NaN
+
+
+def _refuse(constant: str) -> object:
+    raise ValueError(f"not JSON: {constant}")
+
+
+@pytest.mark.parametrize("name", ["ts infinity", "ts NaN", "password in the URL"])
+def test_the_command_prints_strict_json_and_no_password(name: str) -> None:
+    import json
+
+    request_text, token_text = CORPUS[name]
+    argv = ["doctor", "--curl", request_text, "--now", str(NOW), "--json", "--token", token_text]
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("mp-explorer")), *argv], capture_output=True, timeout=60, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout, parse_constant=_refuse)
+    assert report["valid"] is False and b"hunter2" not in result.stdout
