@@ -147,3 +147,47 @@ async def test_a_bad_request_file_is_a_message_and_the_form_is_untouched(sandbox
         messages = [str(n.message) for n in app._notifications]
         assert any("secret_key: must be a" in m for m in messages)
         assert not any("hunter2" in m for m in messages)
+
+
+def _record(history: History, count: int) -> None:
+    for number in range(count):
+        history.record(
+            method="GET", url=f"http://127.0.0.1:1/x?n={number}", headers=[], body=b"", status=200,
+            code="000000", message="ok", error=None, elapsed=0.01, response=b"{}",
+        )  # fmt: skip
+
+
+async def _palette(pilot: Any, command: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*command)
+    await pilot.pause(0.3)  # the palette searches in a worker
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_clearing_the_history_asks_first(sandbox: Any, tmp_path: Path) -> None:
+    from explorer.tui.confirm_screen import ConfirmScreen
+
+    history = History(tmp_path / "h.sqlite3")
+    _record(history, 2)
+    app = explorer(sandbox, history=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        # "n", escape and a stray enter (the safe button has focus) all keep every send.
+        for answer in ("n", "escape", "enter"):
+            await _palette(pilot, "clear history")
+            assert isinstance(app.screen, ConfirmScreen), answer
+            assert "Delete 2 recorded sends" in str(app.screen.query_one("Label").render())
+            await pilot.press(answer)
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmScreen)
+            assert len(history.entries()) == 2, answer
+        await _palette(pilot, "clear history")
+        await pilot.press("y")
+        await pilot.pause()
+        assert history.entries() == []
+        assert any("history cleared: 2 sends deleted" in str(n.message) for n in app._notifications)
+        await _palette(pilot, "clear history")
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert any("nothing to clear" in str(n.message) for n in app._notifications)

@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from explorer.plurals import plural
+
 if TYPE_CHECKING:
     from explorer.tui.request_io import FormFill
     from explorer.workspace.history import HistoryEntry
@@ -173,8 +175,29 @@ class WorkspaceActions:
             self.app.notify(f"send {entry.id} loaded: ctrl+s sends the same bytes again", title="history")
 
     def clear_history(self) -> None:
+        """Ask first (every recorded send goes, for good), then clear."""
         if self.history is None:
             self.app.notify("history is off (--no-history)", severity="warning")
+            return
+        from explorer.doctor.diff import visible
+        from explorer.tui.confirm_screen import ConfirmScreen
+        from explorer.workspace.history import HistoryError
+
+        self.flush(2.0)  # a send still being written is counted and cleared with the rest
+        try:
+            count, _size = self.history.stats()
+        except HistoryError as exc:
+            self.app.notify(visible(str(exc)), severity="error")
+            return
+        if count == 0:
+            self.app.notify("history is empty: nothing to clear", title="history")
+            return
+        question = f"Delete {plural(count, 'recorded send')} from the history? This cannot be undone."
+        self.app.push_screen(ConfirmScreen("Clear history", question, "Delete"), self._clear_confirmed)
+
+    def _clear_confirmed(self, yes: bool | None) -> None:
+        if not yes:
+            self.app.notify("history kept", title="history")
             return
         from explorer.doctor.diff import visible
         from explorer.workspace.history import HistoryError
@@ -184,4 +207,4 @@ class WorkspaceActions:
         except HistoryError as exc:
             self.app.notify(visible(str(exc)), severity="error")
             return
-        self.app.notify(f"history cleared: {cleared} send{'' if cleared == 1 else 's'} deleted", title="history")
+        self.app.notify(f"history cleared: {plural(cleared, 'send')} deleted", title="history")
