@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -275,3 +276,17 @@ async def test_saving_over_another_file_asks_once(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert app.results == [other]
+
+
+def test_a_sandbox_request_opens_without_a_secret_key_warning_while_the_sandbox_runs() -> None:
+    # The form keeps the embedded sandbox's key, which is what signs a sandbox request: an unset
+    # MP_SECRET_KEY is no problem there, but still is for a real target or a stopped sandbox.
+    state = replace(STATE, passphrase="")
+    saved = saved_from_form(state, ts_pinned=False, sandbox_url=SANDBOX_URL).request
+    assert saved.target == "sandbox" and saved.secret_key_ref == "${MP_SECRET_KEY}"
+    running = form_fill(saved, {}.get, sandbox_url="http://127.0.0.1:5555")
+    assert running.problems == () and "secret-key" not in running.values
+    stopped = form_fill(saved, {}.get, sandbox_url=None)
+    assert any(p.startswith("secret key: MP_SECRET_KEY is not set") for p in stopped.problems)
+    real = form_fill(replace(saved, target="https://dip-cb.binanceapi.com"), {}.get, sandbox_url="http://127.0.0.1:5555")
+    assert real.problems == ("secret key: MP_SECRET_KEY is not set (in an env file or the environment)",)

@@ -116,8 +116,11 @@ def form_fill(saved: SavedRequest, lookup: Callable[[str], str | None], *, sandb
         values["target"] = saved.target
     for field_id, reference in (("secret-key", saved.secret_key_ref), ("passphrase", saved.passphrase_ref)):
         value, problem = request_file.resolve(reference, lookup)
+        if problem and field_id == "secret-key" and to_sandbox and sandbox_url is not None:
+            # Nothing to say: the field keeps the running sandbox's own key, which signs its requests.
+            continue
         if problem:
-            # The field keeps what it holds (the embedded sandbox's key, say).
+            # The field keeps what it holds.
             problems.append(f"{field_id.replace('-', ' ')}: {problem}")
         elif reference:
             values[field_id] = value
