@@ -57,6 +57,25 @@ async def test_at_80x24_the_stages_are_compact_and_keys_jump_and_maximise() -> N
         assert app.focused is app.query_one("#endpoint")
 
 
+async def test_alt_m_maximises_the_form_from_any_of_its_fields() -> None:
+    # The form is a container that never takes focus; Textual maximised nothing for it (alt+m on
+    # the endpoint picker or a text field did nothing, silently).
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.query_one("#form")
+        for field in ("#endpoint", "#path"):
+            app.query_one(field).focus()
+            await pilot.pause()
+            await pilot.press("alt+m")
+            await pilot.pause()
+            assert app.screen.maximized is form, field
+            assert form.region.width == 80 and app.focused is app.query_one(field)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen.maximized is None, field
+
+
 async def test_growing_the_terminal_brings_the_full_form_back() -> None:
     app = app_for()
     async with app.run_test(size=(80, 24)) as pilot:

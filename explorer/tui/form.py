@@ -41,6 +41,10 @@ class KeyInput(FieldInput):
 class Form(VerticalScroll):
     """Inputs for target, request, credentials, timestamp and decryption."""
 
+    # alt+m maximises the form from any of its fields; Textual only maximises focusable widgets
+    # unless told, and the form itself never takes focus.
+    ALLOW_MAXIMIZE = True
+
     DEFAULT_CSS = """
     Form {
         width: 52;

@@ -87,4 +87,5 @@ class ResponsiveLayout(_AppBase):
         if widget is None:
             self.notify("focus a stage, a pane or the form first (alt+1..6, alt+0)", severity="warning")
             return
-        screen.maximize(widget, container=False)
+        if not screen.maximize(widget, container=False):
+            self.notify("this part of the screen cannot be maximised", severity="warning")
