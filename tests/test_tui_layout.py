@@ -3,6 +3,7 @@ was sent staying on screen (marked) until the next edit."""
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 from rich.text import Text
 
@@ -74,6 +75,15 @@ async def test_alt_m_maximises_the_form_from_any_of_its_fields() -> None:
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen.maximized is None, field
+
+
+@pytest.mark.parametrize(("size", "title"), [((80, 24), "request"), ((160, 50), "mp-explorer · request")])
+async def test_the_form_title_is_never_cut(size: tuple[int, int], title: str) -> None:
+    # At 80x24 the form is 26 columns: the full title came out as "mp-explorer · reque…".
+    app = app_for()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.query_one("#form").border_title == title
 
 
 async def test_growing_the_terminal_brings_the_full_form_back() -> None:

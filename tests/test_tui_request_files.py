@@ -195,6 +195,16 @@ async def test_the_history_view_lists_newest_first_shows_one_and_loads_it(tmp_pa
     assert loaded.id == first and loaded.body == b'{"skuId": "s1"}'
 
 
+async def test_the_history_title_counts_in_words(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    record(history, 1)
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(HistoryScreen(history), app.results.append)
+        await pilot.pause()
+        assert str(app.screen.query_one("#history-list").border_title).startswith("history · 1 send, newest first")
+
+
 async def test_an_empty_history_says_so(tmp_path: Path) -> None:
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -38,6 +38,9 @@ class KeyInput(FieldInput):
             self.insert_text_at_cursor(text)
 
 
+FULL_TITLE = "mp-explorer · request"
+
+
 class Form(VerticalScroll):
     """Inputs for target, request, credentials, timestamp and decryption."""
 
@@ -110,13 +113,18 @@ class Form(VerticalScroll):
         super().__init__(id=id)
         self.on_edit = on_edit
         self.key_status = KeyStatus()  # the private key the key field names, loaded (or why not)
-        self.border_title = "mp-explorer · request"
+        self.border_title = FULL_TITLE
         self._initial_endpoint = endpoint
         # The initial value is applied by the app (after its own prefill), never by a late Changed.
         self._applied_endpoint: str | None = endpoint
         self._hidden: dict[str, list[str]] = {}  # field id -> invisible characters already reported
 
     # --- layout ------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The border and its corners take 4 columns, Textual's title padding 2 more: a narrow form
+        # (26 columns at 80x24) would show "mp-explorer · reque…", so it says "request" alone.
+        self.border_title = FULL_TITLE if event.size.width >= len(FULL_TITLE) + 6 else "request"
 
     def _row(self, label: str, widget: Widget) -> Horizontal:
         return Horizontal(Label(label), widget, classes="row")

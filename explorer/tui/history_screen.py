@@ -20,6 +20,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from explorer.doctor.diff import visible
+from explorer.plurals import plural
 from explorer.workspace.history import History, HistoryEntry, HistoryError
 
 LIST_LIMIT = 500
@@ -112,7 +113,8 @@ class HistoryScreen(Screen[HistoryEntry | None]):
         except HistoryError as exc:
             self.query_one("#history-detail", Static).update(Text(visible(str(exc)), style="red"))
             return
-        options.border_title = f"history · {len(self.entries)} sends, newest first · enter loads one into the form"
+        sends = plural(len(self.entries), "send")
+        options.border_title = f"history · {sends}, newest first · enter loads one into the form"
         options.add_options([Option(summary_line(entry)) for entry in self.entries])
         if self.entries:
             options.highlighted = 0
