@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 from explorer.commands.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from explorer.commands.names import SUBCOMMANDS  # name -> module under explorer.commands with register()
-from explorer.safe_text import visible
 
 __all__ = ["SUBCOMMANDS", "UsageError", "main"]
 
@@ -59,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args) or 0)
     except UsageError as exc:
         # Messages quote flags, paths and file contents: control characters are shown, never obeyed.
+        # (Imported here: its patterns cost `sign --token` some 2 ms of its start when loaded up front.)
+        from explorer.safe_text import visible
+
         print(f"mp-explorer: error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -182,3 +182,30 @@ loaded = [name for name in later if name in sys.modules]
 assert not loaded, loaded
 """
     assert _loaded_after(code)["textual"] is True
+
+
+def test_sign_token_leaves_what_it_does_not_print_unloaded() -> None:
+    # `sign --token` is timed as a cold process (bench/bench_sign_cli.py): the escaping of error
+    # messages (safe_text's patterns) loads when an error is printed, the calendar date (datetime)
+    # when a ts is shown with its date.
+    code = f"""
+from explorer.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()):
+    code = main({["sign", *SIGN, *KEYS, "--token"]!r})
+assert code == 0 and out.getvalue().count(".") == 2, (code, out.getvalue())
+later = ["explorer.safe_text", "datetime"]
+loaded = [name for name in later if name in sys.modules]
+assert not loaded, loaded
+"""
+    assert not any(_loaded_after(code).values())
+
+
+def test_a_usage_error_still_shows_control_characters_escaped() -> None:
+    # The escaping loads when the error is printed, not before: it must still happen.
+    code = r"""
+from explorer.cli import main
+with contextlib.redirect_stderr(io.StringIO()) as err:
+    code = main(["--request", "/nonexistent/saved\x1b]0;t\x07.request.toml"])
+assert code == 2 and "\\x1b" in err.getvalue() and "\x1b" not in err.getvalue(), err.getvalue()
+"""
+    assert not any(_loaded_after(code).values())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 
 def utc_text(ts: int) -> str:
     """`ts` as 'YYYY-MM-DD HH:MM:SS UTC', or 'no calendar date' when it has none."""
+    from datetime import UTC, datetime  # loaded when a date is shown: `sign --token` shows none
+
     try:
         return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     except (OverflowError, ValueError, OSError):
