@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from explorer import environment, signing
-from explorer.commands import _inputs, json_output, request_flags
+from explorer.commands import _inputs, request_flags
 from explorer.commands.errors import EXIT_OK, UsageError
 from explorer.commands.stage_text import compact_json, render_canonical_request, utc_text
 from explorer.endpoints import DEFAULT_BASE_URL
@@ -98,6 +98,8 @@ def run_sign(args: argparse.Namespace) -> int:
         signature = spec.sign()
         wire = wire_request(spec, signature, base_url) if args.curl or args.code else None
     if args.json:
+        from explorer.commands import json_output  # its patterns load for --json only: `--token` is timed cold
+
         print(json_output.dumps(signature.as_dict()))
     elif args.token:
         print(signature.token)
