@@ -186,15 +186,15 @@ assert not loaded, loaded
 
 def test_sign_token_leaves_what_it_does_not_print_unloaded() -> None:
     # `sign --token` is timed as a cold process (bench/bench_sign_cli.py): the escaping of error
-    # messages (safe_text's patterns) loads when an error is printed, the --json writer for --json, the
-    # calendar date (datetime)
-    # when a ts is shown with its date.
+    # messages (safe_text's patterns) loads when an error is printed, the --json writer for --json,
+    # the calendar date (datetime) when a ts is shown with its date; typing is for type checkers only
+    # on this path (`TYPE_CHECKING = False` blocks).
     code = f"""
 from explorer.cli import main
 with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()):
     code = main({["sign", *SIGN, *KEYS, "--token"]!r})
 assert code == 0 and out.getvalue().count(".") == 2, (code, out.getvalue())
-later = ["explorer.safe_text", "explorer.commands.json_output", "datetime"]
+later = ["explorer.safe_text", "explorer.commands.json_output", "datetime", "typing"]
 loaded = [name for name in later if name in sys.modules]
 assert not loaded, loaded
 """

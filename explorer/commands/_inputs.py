@@ -7,9 +7,12 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from typing import TextIO
 
 from explorer.commands.errors import UsageError
+
+TYPE_CHECKING = False  # typing stays unloaded: annotations only
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # Past this a file is not a key, a token or a body anyone means to sign by hand.
 MAX_INPUT_BYTES = 64 * 1024 * 1024

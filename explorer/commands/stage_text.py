@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+
+TYPE_CHECKING = False  # typing stays unloaded: annotations only
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def utc_text(ts: int) -> str:

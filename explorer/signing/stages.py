@@ -26,10 +26,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii as _json_string
 from types import MappingProxyType
-from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from explorer.plurals import plural
+
+TYPE_CHECKING = False  # typing stays unloaded: annotations only
+if TYPE_CHECKING:
+    from typing import Any
 
 HEADER_NAME = "X-Mp-Open-Api-Token"
 JWT_HEADER: dict[str, str] = {"alg": "HS256", "typ": "JWT"}

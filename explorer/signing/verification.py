@@ -7,7 +7,6 @@ import hmac
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from explorer.signing.stages import (
     DEFAULT_MAX_SKEW,
@@ -21,6 +20,10 @@ from explorer.signing.stages import (
     digest,
     now_ts,
 )
+
+TYPE_CHECKING = False  # typing stays unloaded: annotations only
+if TYPE_CHECKING:
+    from typing import Any
 
 # --- verification ---------------------------------------------------------------------------
 
