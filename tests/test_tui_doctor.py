@@ -167,3 +167,35 @@ async def test_every_input_can_be_seen_at_80x24() -> None:
             field.focus()
             await pilot.pause()
             assert box.content_region.contains_region(field.region), field_id
+
+
+async def test_the_forms_keys_stay_on_the_main_screen() -> None:
+    # The explorer's bindings are the app's, priority ones fire on any screen: on the doctor screen
+    # ctrl+s sent the form's request from behind it and the footer listed "send" and "copy token".
+    from tests.tui_support import app_for
+
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.check_action("send", ()) and app.check_action("copy", ("token",))
+        main_rows = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Send request" in main_rows
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, DoctorScreen)
+        for action in ("send", "copy", "mint_token", "toggle_pin", "workspace", "jump", "doctor"):
+            assert app.check_action(action, ()) is False, action
+        assert app.check_action("help", ()) is not False and app.check_action("focus_next", ()) is not False
+        active = app.screen.active_bindings.values()
+        footer_keys = {binding.description for _node, binding, _enabled, _tooltip in active}
+        assert "send" not in footer_keys and "copy token" not in footer_keys and "back" in footer_keys
+        rows = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Send request" not in rows and "Quit" in rows
+        sent_before = app.response.last_exchange
+        await pilot.press("ctrl+s", "ctrl+y")
+        await pilot.pause()
+        assert isinstance(app.screen, DoctorScreen) and app.response.last_exchange is sent_before
+        assert not any("copied" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.check_action("send", ())

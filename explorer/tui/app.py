@@ -6,20 +6,17 @@ SandboxLife owns the embedded sandbox, keymap and palette list the keys and the 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
-from functools import partial
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import reactive
-from textual.screen import Screen
 
 from explorer.exchange import Exchange
 from explorer.known_values import KnownValues
-from explorer.tui import keymap, palette
+from explorer.tui import keymap
 from explorer.tui.form import Form
 from explorer.tui.framework_fences import LocalsFreeCrashReport, ScreenshotsWhereTheUserIs
 from explorer.tui.key_bar import KeyBar
@@ -27,13 +24,16 @@ from explorer.tui.layout import ResponsiveLayout
 from explorer.tui.model import FormState, Stages, compute
 from explorer.tui.response import ResponsePanel
 from explorer.tui.sandbox_life import SandboxLife
+from explorer.tui.screen_keys import MainScreenKeys
 from explorer.tui.settings import Settings
 from explorer.tui.stage_views import StagesPanel
 from explorer.tui.terminal_manners import TerminalManners
 from explorer.tui.workspace_actions import WorkspaceActions
 
 
-class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]):
+class ExplorerApp(
+    MainScreenKeys, ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]
+):
     """See every signing stage live, send, and read the response raw and decrypted."""
 
     TITLE = "mp-explorer"
@@ -242,8 +242,3 @@ class ExplorerApp(ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, Scre
         from explorer.tui.help import toggle_help
 
         toggle_help(self)
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for title, help_text, action in palette.COMMANDS:
-            yield SystemCommand(title, help_text, partial(self.run_action, action))
