@@ -13,10 +13,7 @@ from tests.tmux_harness import TmuxSession, console_command
 pytestmark = pytest.mark.tmux
 
 NO_SLASH = make_token(f"GET\n{APP}/user-open-data\nopenData=abc123\n{EMPTY}")
-CURL = (
-    f"curl -sS -X GET \\\n  '{HOST}{APP}/user-open-data?openData=abc123' \\\n"
-    f"  -H 'X-Mp-Open-Api-Token: {NO_SLASH}'"
-)
+CURL = f"curl -sS -X GET \\\n  '{HOST}{APP}/user-open-data?openData=abc123' \\\n  -H 'X-Mp-Open-Api-Token: {NO_SLASH}'"
 
 
 def test_pasting_a_curl_command_into_the_doctor(tmp_path: Path) -> None:

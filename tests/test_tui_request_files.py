@@ -298,5 +298,7 @@ def test_a_sandbox_request_opens_without_a_secret_key_warning_while_the_sandbox_
     assert running.problems == () and "secret-key" not in running.values
     stopped = form_fill(saved, {}.get, sandbox_url=None)
     assert any(p.startswith("secret key: MP_SECRET_KEY is not set") for p in stopped.problems)
-    real = form_fill(replace(saved, target="https://dip-cb.binanceapi.com"), {}.get, sandbox_url="http://127.0.0.1:5555")
+    real = form_fill(
+        replace(saved, target="https://dip-cb.binanceapi.com"), {}.get, sandbox_url="http://127.0.0.1:5555"
+    )
     assert real.problems == ("secret key: MP_SECRET_KEY is not set (in an env file or the environment)",)

@@ -26,9 +26,9 @@ else:
 # Keys that mean the same on every screen: help, and moving focus between fields.
 EVERYWHERE = frozenset({"help", "focus_next", "focus_previous"})
 # The action names of the explorer's bindings ("copy('token')" -> "copy", "app.focus_next" -> "focus_next").
-MAIN_SCREEN_ONLY = frozenset(
-    binding.action.split("(")[0].rpartition(".")[2] for binding in keymap.EXPLORER
-) - EVERYWHERE
+MAIN_SCREEN_ONLY = (
+    frozenset(binding.action.split("(")[0].rpartition(".")[2] for binding in keymap.EXPLORER) - EVERYWHERE
+)
 
 
 class MainScreenKeys(_AppBase):
