@@ -97,6 +97,18 @@ async def test_tabs_fit_at_80_columns() -> None:
         assert "1 curl" in rendered and "8 PHP" in rendered
 
 
+async def test_a_wrapped_line_is_told_apart_from_the_next_line_of_code() -> None:
+    # At 80 columns the programs' long comment lines wrap; without line numbers a continuation
+    # ("python3 mp_request.py") read as a line of code. Each line of code has its number, a
+    # continuation has none.
+    app = Host(CodeScreen(_stages(), language="python"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        area = app.code_screen.query_one(TextArea)
+        assert area.show_line_numbers and area.soft_wrap
+        assert area.wrapped_document.height > area.document.line_count  # some lines do wrap here
+
+
 async def test_a_command_without_keys_says_what_is_missing_programs_still_show() -> None:
     stages = _stages(secret_key="")
     app = Host(CodeScreen(stages, language="httpie"))

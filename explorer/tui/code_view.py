@@ -72,7 +72,8 @@ class CodeScreen(ModalScreen[str]):
         with Vertical():
             yield Static(self._tabs(), id="code-tabs")
             yield Static(self._note(), id="code-note")
-            yield TextArea(shown(self.code.text), read_only=True, show_line_numbers=False, id="code")
+            # Line numbers mark where a long line wraps: a continuation has none, so it cannot pass for code.
+            yield TextArea(shown(self.code.text), read_only=True, show_line_numbers=True, id="code")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
