@@ -79,24 +79,6 @@ def _picture(code: int) -> str:
     return "\ufffd"  # C1 controls, invisible marks, lone surrogates: '�'
 
 
-def _codes(ranges: str) -> list[int]:
-    """The code points a character class body like 'a-cx' names."""
-    codes: list[int] = []
-    index = 0
-    while index < len(ranges):
-        if index + 2 < len(ranges) and ranges[index + 1] == "-":
-            codes += range(ord(ranges[index]), ord(ranges[index + 2]) + 1)
-            index += 3
-        else:
-            codes.append(ord(ranges[index]))
-            index += 1
-    return codes
-
-
-_ONE_CELL = {code: _picture(code) for code in [9, 10, 13, *_codes(HIDDEN_RANGES)]}
-_ONE_CELL_MULTILINE = {code: mark for code, mark in _ONE_CELL.items() if chr(code) not in "\t\n"}
-
-
 def one_cell(text: str, *, multiline: bool = False) -> str:
     """`text` with each hidden character replaced by one visible mark, so positions stay the same.
 
@@ -106,7 +88,9 @@ def one_cell(text: str, *, multiline: bool = False) -> str:
     """
     if not has_hidden(text, multiline=multiline):
         return text
-    return text.translate(_ONE_CELL_MULTILINE if multiline else _ONE_CELL)
+    # The same characters `visible` escapes, each one mark (no table of the 2,000-odd code points
+    # kept in memory for the rare text that has one).
+    return _pattern(multiline).sub(lambda match: _picture(ord(match.group())), text)
 
 
 def has_hidden(text: str, *, multiline: bool = False) -> bool:

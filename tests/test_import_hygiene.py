@@ -210,3 +210,30 @@ with contextlib.redirect_stderr(io.StringIO()) as err:
 assert code == 2 and "\\x1b" in err.getvalue() and "\x1b" not in err.getvalue(), err.getvalue()
 """
     assert not any(_loaded_after(code).values())
+
+
+def test_a_send_and_the_embedded_sandbox_leave_the_doctor_and_the_toml_reader_unloaded(tmp_path: Path) -> None:
+    # Peak memory after a send is benchmarked (bench/bench_rss.py). The sandbox's 900002 diagnosis
+    # loads the doctor on the first rejection, recording a send loads neither it (its escaping is for a
+    # failed write) nor tomllib (read when a request file is opened).
+    code = f"""
+import os, types
+os.environ["MP_EXPLORER_HOME"] = {str(tmp_path)!r}
+import explorer.sandbox.app, explorer.sandbox.runner
+from explorer.tui.workspace_actions import WorkspaceActions
+from explorer.workspace.history import History
+settings = types.SimpleNamespace(opened_request=None, opened_request_path=None, history=History(), env_lookup=None)
+app = types.SimpleNamespace(settings=settings, sandbox_life=types.SimpleNamespace(handle=None))
+wire = types.SimpleNamespace(method="GET", url="http://127.0.0.1:9/p", headers=[("a", "b")], body=b"")
+exchange = types.SimpleNamespace(request=wire, error_kind=None, error=None, sent_headers=None, status=200,
+                                 code="000000", message=None, elapsed=0.01, body=b"{{}}")
+state = types.SimpleNamespace(target="http://127.0.0.1:9", app_id="app", timeout="10", file="")
+actions = WorkspaceActions(app)
+actions.record(exchange, endpoint="GetUserOpenId", state=state, ts=1700000000)
+actions.flush()
+assert [entry.url for entry in settings.history.entries()] == ["http://127.0.0.1:9/p"]
+loaded = [name for name in ("explorer.doctor", "tomllib") if name in sys.modules]
+assert not loaded, loaded
+"""
+    loaded = _loaded_after(code)
+    assert loaded["starlette"] and not loaded["textual"], loaded

@@ -44,3 +44,20 @@ async def test_the_breakpoint_classes_cost_no_restyle_of_the_screen_before_the_f
         assert restyled_before_mount == []
         breakpoints = {"-narrow", "-medium", "-wide", "-short", "-tall"}
         assert app.screen.classes & breakpoints == classes
+
+
+def test_one_cell_marks_exactly_what_visible_escapes_without_a_table_in_memory() -> None:
+    # The explorer's peak memory after a send is benchmarked (bench/bench_rss.py): a module-level table
+    # of every hidden code point (2,000-odd entries, two copies) cost ~0.2 MiB for text that rarely has one.
+    from explorer import safe_text
+
+    tables = [name for name, value in vars(safe_text).items() if isinstance(value, dict) and len(value) > 100]
+    assert tables == ["__builtins__"]
+    every = "".join(chr(code) for code in range(0x110000))
+    for multiline in (False, True):
+        marked = safe_text.one_cell(every, multiline=multiline)
+        assert len(marked) == len(every)
+        changed = {char for char, mark in zip(every, marked, strict=True) if char != mark}
+        assert changed == {char for char in every if safe_text.has_hidden(char, multiline=multiline)}
+    assert safe_text.one_cell("a\x1bb\tc\r\u202e\x7f") == "a␛b␉c␍�␡"
+    assert safe_text.one_cell("a\tb\nc\r", multiline=True) == "a\tb\nc␍"

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from explorer import doctor, signing
+from explorer import signing
 from explorer.sandbox import envelope as env
 from explorer.sandbox.envelope import ApiError
+
+if TYPE_CHECKING:
+    from explorer import doctor
 
 logger = logging.getLogger("explorer.sandbox")
 
@@ -56,6 +59,8 @@ def likely_mistakes(
     now: int | None,
 ) -> list[dict[str, str]]:
     """The doctor's named mistakes for a rejected token, most likely first (possibly none)."""
+    from explorer import doctor  # loaded by the first rejection: a signed call never needs it
+
     request = doctor.ImportedRequest(method, wire_text(raw_path), wire_text(raw_query), (), body)
     try:
         diagnosis = doctor.diagnose(
@@ -123,6 +128,8 @@ def authenticate(
         )  # fmt: skip
 
     if token is None:
+        from explorer import doctor
+
         canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
         elsewhere = doctor.token_from_headers(tuple(headers))
         mistakes = mistakes_for(elsewhere) if elsewhere is not None else []
@@ -160,6 +167,8 @@ def authenticate(
     if result.ok:
         return result
     canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
+    from explorer import doctor
+
     mistakes = mistakes_for(doctor.FoundToken(token, signing.HEADER_NAME))
     claims = result.jwt_payload or {}
     skew = result.skew

@@ -130,7 +130,6 @@ class WorkspaceActions:
         history = self.history
         if history is None or exchange is None:
             return
-        from explorer.doctor.diff import visible
         from explorer.tui.request_io import history_form
 
         form = history_form(state, sandbox_url=self._sandbox_url(), ts=ts)
@@ -141,6 +140,8 @@ class WorkspaceActions:
             try:
                 history.record_exchange(exchange, endpoint=endpoint, form=form)
             except HistoryError as exc:
+                from explorer.doctor.diff import visible  # the doctor's package loads when a write fails
+
                 if not self._history_failed:
                     self._history_failed = True
                     with contextlib.suppress(RuntimeError):  # the app may have gone meanwhile

@@ -31,7 +31,6 @@ import base64
 import os
 import re
 import secrets
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -216,6 +215,8 @@ def _string(data: dict[str, Any], key: str, default: str = "") -> str:
 
 def parse(text: str, shown: str = "request file") -> SavedRequest:
     """A SavedRequest from a file's text; RequestFileError names the key that is wrong."""
+    import tomllib  # loaded when a file is read: recording a send needs this module, not the reader
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
