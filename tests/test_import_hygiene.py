@@ -177,7 +177,7 @@ launch.settings_from_args(args)
 import explorer.tui.app
 later = ["explorer.doctor", "explorer.tui.request_files_screen", "explorer.tui.history_screen",
          "explorer.tui.code_view", "explorer.tui.doctor_screen", "tomllib", "importlib.metadata",
-         "sqlite3", "explorer.sandbox.demo"]
+         "sqlite3", "explorer.sandbox.demo", "explorer.exchange"]
 loaded = [name for name in later if name in sys.modules]
 assert not loaded, loaded
 """

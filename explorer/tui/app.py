@@ -6,7 +6,7 @@ SandboxLife owns the embedded sandbox, keymap and palette list the keys and the 
 from __future__ import annotations
 
 import contextlib
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
@@ -14,7 +14,6 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import reactive
 
-from explorer.exchange import Exchange
 from explorer.known_values import KnownValues
 from explorer.tui import keymap
 from explorer.tui.form import Form
@@ -29,6 +28,9 @@ from explorer.tui.settings import Settings
 from explorer.tui.stage_views import StagesPanel
 from explorer.tui.terminal_manners import TerminalManners
 from explorer.tui.workspace_actions import WorkspaceActions
+
+if TYPE_CHECKING:  # an Exchange arrives with the first send; its module loads with the client
+    from explorer.exchange import Exchange
 
 
 class ExplorerApp(

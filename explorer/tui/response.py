@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -18,11 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
-from explorer.exchange import Exchange
 from explorer.request import wire_request
 from explorer.safe_text import visible
 from explorer.tui.model import FormState, Stages, parse_timeout
 from explorer.tui.private_key import KeyStatus
+
+if TYPE_CHECKING:  # loaded with the client, after the first frame
+    from explorer.exchange import Exchange
 
 
 def plain(renderable: RenderableType, width: int = 120) -> str:
