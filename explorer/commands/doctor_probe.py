@@ -140,11 +140,6 @@ def probe(
 
 
 def _iss(token: str) -> str | None:
-    import json
-
-    try:
-        claims = json.loads(signing.b64url_decode(token.split(".")[1]))
-    except (ValueError, IndexError, UnicodeDecodeError):
-        return None
-    iss = claims.get("iss") if isinstance(claims, dict) else None
+    claims = signing.decode_payload(token) or {}
+    iss = claims.get("iss")
     return iss if isinstance(iss, str) and iss else None

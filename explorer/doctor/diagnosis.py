@@ -97,10 +97,6 @@ class Diagnosis:
         return tuple(seen.values())
 
 
-def _decode_segment(segment: str) -> Any:
-    return json.loads(signing.b64url_decode(segment).decode("utf-8"))
-
-
 def _claim_findings(claims: dict[str, Any], context: Context, names: tuple[str, ...]) -> list[Finding]:
     found = []
     for mistake in mistakes("claims"):
@@ -181,8 +177,8 @@ def diagnose(
                             "send the whole compact JWT: header.payload.signature"))  # fmt: skip
         return finish()
     try:
-        jwt_header = _decode_segment(parts[0])
-        claims = _decode_segment(parts[1])
+        jwt_header = signing.decode_segment(parts[0])
+        claims = signing.decode_segment(parts[1])
         signature_bytes = signing.b64url_decode(parts[2])
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         checks.append(Check("shape", "fail", f"a part is not base64url JSON ({exc})",

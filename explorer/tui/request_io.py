@@ -192,12 +192,6 @@ def history_fill(entry: HistoryEntry, *, sandbox_url: str | None) -> FormFill:
 
 def _token_payload(token: str | None) -> dict[str, object]:
     """The JWT payload as the server decodes it (no verification), or {}."""
-    import base64
-    import json
+    from explorer import signing
 
-    try:
-        part = (token or "").split(".")[1]
-        value = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    except (IndexError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+    return signing.decode_payload(token or "") or {}
