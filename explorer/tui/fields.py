@@ -21,7 +21,9 @@ from textual import events
 from textual.document._document import Document, EditResult, Location
 from textual.document._document_navigator import DocumentNavigator
 from textual.document._wrapped_document import WrappedDocument
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, TextArea
 
 from explorer.plurals import plural
@@ -100,6 +102,12 @@ class FieldInput(ImmediateBindings, Input):
     """
 
     on_change: Callable[[FieldInput], None] | None = None
+
+    # A one-line field's virtual size is the width of its text: Input sets it on every keystroke and
+    # Widget declares it with layout=True, so each key laid the whole screen out again (the field's
+    # own size never changes: its width comes from the form, and an auto-width Input asks for the
+    # layout itself in Input._watch_value). Scrolling to the cursor reads the virtual size directly.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def post_message(self, message: Message) -> bool:
         if self.on_change is not None and isinstance(message, Input.Changed) and message.input is self:
