@@ -8,9 +8,11 @@ the screen shows still follows the form.
 from __future__ import annotations
 
 import pytest
+from textual.geometry import Region
 
 from explorer.tui.fields import FieldInput
-from tests.tui_support import SIZE, app_for
+from explorer.tui.stage_views import StageView
+from tests.tui_support import SIZE, TS, app_for
 
 # A data directory of its own for each test (the demo app and its keys are made there).
 pytestmark = pytest.mark.usefixtures("explorer_home")
@@ -56,3 +58,62 @@ async def test_a_keystroke_that_keeps_every_size_does_not_lay_the_screen_out() -
             await pilot.pause()
         assert field.value.endswith("xyz") and "openData=abc123xyz" in app.query_one("#stage-canonical").value
         assert layouts == [], "a keystroke that changes no widget's size laid the whole screen out"
+
+
+def drawn_rows(view: StageView) -> list[str]:
+    """The rows a stage draws inside its border and padding, as the screen gets them."""
+    width, height = view.outer_size
+    rows = [strip.text for strip in view.render_lines(Region(0, 0, width, height))][1:-1]
+    return [row[2:-2].rstrip() for row in rows]
+
+
+def expected_rows(view: StageView) -> list[str]:
+    """The rows a stage's current value draws when rendered afresh."""
+    return [row.rstrip() for row in view.plain_text(width=view.content_region.width).splitlines()]
+
+
+async def test_each_edit_redraws_every_row_it_changed_and_the_stages_match_a_fresh_drawing() -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        views = list(app.query(StageView))
+        field = app.query_one("#data-token", FieldInput)
+        field.focus()
+        await pilot.press("end")
+        before = {view.stage: drawn_rows(view) for view in views}
+        # One letter in the data token: one row of the canonical request, the digest, the token rows.
+        await pilot.press("q")
+        await pilot.pause()
+        for view in views:
+            assert drawn_rows(view) == expected_rows(view), view.stage
+            assert drawn_rows(view) != before[view.stage], f"{view.stage} still shows the request before the edit"
+        assert any("openData=abc123q" in row for row in drawn_rows(views[0]))
+        # Another field, another row; then back to what was there: each time every stage follows.
+        for field_id, value in (("method", "PUT"), ("method", "POST"), ("access-key-id", "otherKey")):
+            app.form.set_value(field_id, value)
+            await pilot.pause()
+            for view in views:
+                assert drawn_rows(view) == expected_rows(view), (field_id, value, view.stage)
+        # The flash of what changed fades (a redraw with the same text, other styles): still the same rows.
+        await pilot.pause(1.2)
+        for view in views:
+            assert drawn_rows(view) == expected_rows(view), view.stage
+
+
+async def test_a_clock_tick_that_changes_nothing_redraws_nothing_and_one_that_does_redraws_it() -> None:
+    now = [TS + 60]
+    app = app_for(ts=None, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        views = list(app.query(StageView))
+        rows = {view.stage: drawn_rows(view) for view in views}
+        app.recompute(flash=False)  # the same second: the same request
+        await pilot.pause()
+        assert {view.stage: drawn_rows(view) for view in views} == rows
+        now[0] += 1  # the next second: a new ts, so a new token (the canonical request keeps no ts)
+        app.recompute(flash=False)
+        await pilot.pause()
+        for view in views:
+            assert drawn_rows(view) == expected_rows(view), view.stage
+            changed = drawn_rows(view) != rows[view.stage]
+            assert changed == (view.stage in ("jwt", "header")), view.stage

@@ -7,9 +7,10 @@ import io
 from rich.console import Console, Group, RenderableType
 from rich.segment import Segment
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import VerticalScroll
 from textual.css.styles import RulesMap
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
@@ -46,6 +47,11 @@ class RenderedOnce(RichVisual):
         self._owner = widget  # its app draws the lines (the console and its options)
         self._width = -1
         self._lines: list[list[Segment]] = []
+
+    @property
+    def measured_width(self) -> int:
+        """The width its lines were drawn for (-1: not drawn yet)."""
+        return self._width
 
     def lines(self, width: int) -> list[list[Segment]]:
         if width != self._width:
@@ -102,6 +108,10 @@ class StageView(Static, can_focus=True):
         self.border_title = title
         self.border_subtitle = copy_hint
         self._flash_timer: Timer | None = None
+        self._visual: RenderedOnce | None = None  # what the stage draws now (render() returns it)
+
+    def render(self) -> RenderResult:
+        return self._visual if self._visual is not None else super().render()
 
     @property
     def help_topic(self) -> str:
@@ -118,10 +128,24 @@ class StageView(Static, can_focus=True):
         self.set_class(broken, "-broken")
         content = body if compact else Group(Text(render.RULES[self.stage], style=render.RULE), body)
         visual = RenderedOnce(self, content)
-        # Lay the screen out again only when this stage's height changes (most keystrokes keep it).
+        shown, self._visual = self._visual, visual
         width = self.content_region.width
+        if shown is not None and width > 0 and shown.measured_width == width:
+            old, new = shown.lines(width), visual.lines(width)
+            if len(old) == len(new) == self.content_region.height:
+                # Same height: nothing moves, so redraw only the rows whose text or style changed
+                # (an edit usually changes one line of the canonical request; a tick often none).
+                rows = [row for row, (before, after) in enumerate(zip(old, new, strict=True)) if before != after]
+                if rows:
+                    self.refresh(*(Region(0, row, width, 1) for row in rows))
+                self._after_show(changed, flash)
+                return
+        # Lay the screen out again only when this stage's height changes.
         same_height = width > 0 and visual.get_height({}, width) == self.content_region.height
         self.update(visual, layout=not same_height)
+        self._after_show(changed, flash)
+
+    def _after_show(self, changed: bool, flash: bool) -> None:
         if changed and flash:
             self.add_class("-changed")
             if self._flash_timer is not None:
