@@ -6,6 +6,7 @@ SandboxLife owns the embedded sandbox, keymap and palette list the keys and the 
 from __future__ import annotations
 
 import contextlib
+import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
@@ -75,6 +76,8 @@ class ExplorerApp(
         return self.query_one(Form)
 
     def on_mount(self) -> None:
+        if self.settings.gc_paused:
+            self.call_after_refresh(gc.enable)  # paused by the launcher until the first frame is drawn
         self._hand_back_on_signals()
         self._apply_size_classes()
         self.theme = "textual-dark"

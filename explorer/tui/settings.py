@@ -42,6 +42,8 @@ class Settings:
     rules: signing.Rules = signing.SPEC_RULES
     masked: bool = True
     preload_client: bool = True
+    # Garbage collection was paused for the first frame (the launcher does): the app resumes it once drawn.
+    gc_paused: bool = False
     file: str | None = None  # UploadFile's file (a path)
     # Where sends are recorded (an explorer.workspace.history.History), or None to record nothing.
     history: Any = None
