@@ -117,3 +117,30 @@ async def test_a_clock_tick_that_changes_nothing_redraws_nothing_and_one_that_do
             assert drawn_rows(view) == expected_rows(view), view.stage
             changed = drawn_rows(view) != rows[view.stage]
             assert changed == (view.stage in ("jwt", "header")), view.stage
+
+
+def redrawn_in_full(view: StageView) -> list[str]:
+    """What the stage draws when every row is drawn again from its current content."""
+    view.refresh()
+    width, height = view.outer_size
+    return [strip.text for strip in view.render_lines(Region(0, 0, width, height))]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), SIZE])
+async def test_at_each_size_rows_redrawn_after_edits_equal_the_stage_drawn_in_full(size: tuple[int, int]) -> None:
+    app = app_for()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        views = list(app.query(StageView))
+        app.query_one("#data-token", FieldInput).focus()
+        await pilot.press("end")
+        for keys in ("q", "r", "backspace", "backspace", "backspace"):
+            await pilot.press(keys)
+            await pilot.pause()
+            drawn = {
+                view.stage: [strip.text for strip in view.render_lines(Region(0, 0, *view.outer_size))]
+                for view in views
+            }
+            assert any("openData=" + app.form.value("data-token") + "↵" in row for row in drawn["canonical"])
+            for view in views:
+                assert drawn[view.stage] == redrawn_in_full(view), (keys, view.stage)
