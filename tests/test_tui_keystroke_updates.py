@@ -119,11 +119,16 @@ async def test_a_clock_tick_that_changes_nothing_redraws_nothing_and_one_that_do
             assert changed == (view.stage in ("jwt", "header")), view.stage
 
 
-def redrawn_in_full(view: StageView) -> list[str]:
-    """What the stage draws when every row is drawn again from its current content."""
-    view.refresh()
+def drawn(view: StageView) -> list[list[tuple[str, str]]]:
+    """Every row the stage draws, border included: each segment's text and style."""
     width, height = view.outer_size
-    return [strip.text for strip in view.render_lines(Region(0, 0, width, height))]
+    return [[(seg.text, str(seg.style)) for seg in strip] for strip in view.render_lines(Region(0, 0, width, height))]
+
+
+def redrawn_in_full(view: StageView) -> list[list[tuple[str, str]]]:
+    """The same, with every row drawn again from the stage's current content."""
+    view.refresh()
+    return drawn(view)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), SIZE])
@@ -137,10 +142,28 @@ async def test_at_each_size_rows_redrawn_after_edits_equal_the_stage_drawn_in_fu
         for keys in ("q", "r", "backspace", "backspace", "backspace"):
             await pilot.press(keys)
             await pilot.pause()
-            drawn = {
-                view.stage: [strip.text for strip in view.render_lines(Region(0, 0, *view.outer_size))]
-                for view in views
-            }
-            assert any("openData=" + app.form.value("data-token") + "↵" in row for row in drawn["canonical"])
+            rows = {view.stage: drawn(view) for view in views}
+            canonical = ["".join(text for text, _ in row) for row in rows["canonical"]]
+            assert any("openData=" + app.form.value("data-token") + "↵" in row for row in canonical)
             for view in views:
-                assert drawn[view.stage] == redrawn_in_full(view), (keys, view.stage)
+                assert rows[view.stage] == redrawn_in_full(view), (keys, view.stage)
+        # The method changes (its row marked), then the data token: the method row keeps its text and
+        # loses its mark, the style-only change of a row.
+        app.form.set_value("method", "PUT")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        for view in views:
+            assert drawn(view) == redrawn_in_full(view), ("method, then a key", view.stage)
+        # A second on, the marks of what changed fade: the same text in other styles, redrawn too.
+        await pilot.pause(1.2)
+        for view in views:
+            assert drawn(view) == redrawn_in_full(view), ("faded", view.stage)
+        # A focused stage (its own border and tint) takes an edit made elsewhere the same way.
+        views[2].focus()
+        await pilot.pause()
+        for token in ("focused1", "focused12"):
+            app.form.set_value("data-token", token)
+            await pilot.pause()
+            for view in views:
+                assert drawn(view) == redrawn_in_full(view), (token, view.stage)
