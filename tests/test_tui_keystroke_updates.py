@@ -8,9 +8,11 @@ the screen shows still follows the form.
 from __future__ import annotations
 
 import pytest
+from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 
 from explorer.tui.fields import FieldInput
+from explorer.tui.framework_fences import ChangedRegionsCompositor
 from explorer.tui.stage_views import StageView
 from tests.tui_support import SIZE, TS, app_for
 
@@ -167,3 +169,40 @@ async def test_at_each_size_rows_redrawn_after_edits_equal_the_stage_drawn_in_fu
             await pilot.pause()
             for view in views:
                 assert drawn(view) == redrawn_in_full(view), (token, view.stage)
+
+
+async def test_each_partial_update_writes_the_same_bytes_as_textuals_own() -> None:
+    """The main screen draws only the widgets that meet a changed region; the terminal gets the same."""
+    app = app_for()
+    compared: list[tuple[str, str]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        assert isinstance(compositor, ChangedRegionsCompositor)
+        ours = compositor.render_partial_update
+
+        def both() -> ChopsUpdate | None:
+            changed = set(compositor._dirty_regions)
+            textuals = Compositor.render_partial_update(compositor)  # every widget the box meets
+            compositor._dirty_regions.update(changed)
+            mine = ours()
+            assert (textuals is None) == (mine is None)
+            if textuals is not None and mine is not None:
+                compared.append((textuals.render_segments(app.console), mine.render_segments(app.console)))
+            return mine
+
+        compositor.render_partial_update = both  # type: ignore[method-assign]
+        app.query_one("#data-token", FieldInput).focus()
+        await pilot.press("end", "x", "y", "backspace")
+        app.form.set_value("method", "PUT")
+        await pilot.pause()
+        await pilot.press("tab", "tab", "shift+tab", "ctrl+r", "ctrl+r")
+        app.notify("a notice over the response pane")
+        await pilot.pause()
+        await pilot.press("alt+2", "alt+3", "alt+0")
+        await pilot.pause()
+        app.form.set_value("body", '{"a": 1}\n' * 12)  # the stages grow: a layout, then partial updates
+        await pilot.pause(1.2)  # the marks of what changed fade
+    assert len(compared) >= 10
+    for index, (textuals, mine) in enumerate(compared):
+        assert mine == textuals, f"partial update {index} differs from Textual's"

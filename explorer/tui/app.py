@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from explorer.known_values import KnownValues
 from explorer.tui import keymap
 from explorer.tui.form import Form
-from explorer.tui.framework_fences import LocalsFreeCrashReport, ScreenshotsWhereTheUserIs
+from explorer.tui.framework_fences import DrawsWhatChanged, LocalsFreeCrashReport, ScreenshotsWhereTheUserIs
 from explorer.tui.key_bar import KeyBar
 from explorer.tui.layout import ResponsiveLayout
 from explorer.tui.model import FormState, Stages, compute
@@ -35,7 +35,13 @@ if TYPE_CHECKING:  # an Exchange arrives with the first send; its module loads w
 
 
 class ExplorerApp(
-    MainScreenKeys, ResponsiveLayout, TerminalManners, LocalsFreeCrashReport, ScreenshotsWhereTheUserIs, App[None]
+    MainScreenKeys,
+    ResponsiveLayout,
+    TerminalManners,
+    DrawsWhatChanged,
+    LocalsFreeCrashReport,
+    ScreenshotsWhereTheUserIs,
+    App[None],
 ):
     """See every signing stage live, send, and read the response raw and decrypted."""
 
