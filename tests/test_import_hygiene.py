@@ -237,3 +237,41 @@ assert not loaded, loaded
 """
     loaded = _loaded_after(code)
     assert loaded["starlette"] and not loaded["textual"], loaded
+
+
+def test_showing_an_answer_leaves_pygments_unloaded() -> None:
+    # The raw and decrypted panes colour JSON with explorer.tui.json_colours; rich's Syntax would load
+    # pygments' lexers and styles (~1.4 MiB of the peak memory bench/bench_rss.py measures).
+    code = """
+import json, os
+from rich.console import Console
+from explorer.tui import exchange_view
+from explorer.tui.json_colours import json_text
+Console(file=open(os.devnull, "w")).print(json_text(json.dumps({"code": "000000", "data": [1, True]}, indent=2)))
+assert "pygments" not in sys.modules and "rich.syntax" not in sys.modules, "pygments loaded"
+"""
+    assert _loaded_after(code)["httpx"] is False  # and the view stays off the network stack
+
+
+def test_the_explorer_keeps_httpx_command_line_tool_unloaded() -> None:
+    # httpx imports its `httpx` command (click, pygments, rich.syntax) when it can; the explorer's
+    # process marks it absent first. This fails if httpx stops treating that import as optional.
+    code = """
+from explorer.commands import launch
+launch.skip_httpx_command_line()
+import httpx
+import explorer.client
+assert callable(httpx.Client) and callable(httpx.AsyncClient)
+assert "pygments" not in sys.modules and "click" not in sys.modules, "httpx loaded its command line"
+"""
+    assert _loaded_after(code)["httpx"] is True
+
+
+def test_launching_marks_httpx_command_line_absent_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.commands import launch
+
+    calls: list[str] = []
+    monkeypatch.setattr(launch, "skip_httpx_command_line", lambda: calls.append("skipped"))
+    monkeypatch.setattr(launch, "terminal_problem", lambda *args, **kwargs: "no terminal here")
+    assert launch.run(launch.parser().parse_args([])) == 2
+    assert calls == ["skipped"]

@@ -324,6 +324,18 @@ def terminal_problem(
     return None
 
 
+def skip_httpx_command_line() -> None:
+    """Keep httpx's command-line tool out of the explorer's memory.
+
+    httpx's package imports its `httpx` command (click, pygments, rich.syntax: ~3 MiB resident)
+    whenever those can be imported, and falls back to a stub when the import fails. The explorer
+    never runs that command; a None in sys.modules makes the import fail. The explorer's process only
+    (the library and the test plugin leave httpx as it is); tests/test_import_hygiene.py fails if
+    httpx stops treating that import as optional.
+    """
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the explorer (Textual loads here).
 
@@ -334,6 +346,7 @@ def run(args: argparse.Namespace) -> int:
     """
     collecting = gc.isenabled()
     gc.disable()
+    skip_httpx_command_line()
     try:
         settings = settings_from_args(args)
         problem = terminal_problem(

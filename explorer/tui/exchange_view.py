@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -18,6 +17,7 @@ from explorer.exchange import Exchange
 from explorer.plurals import plural
 from explorer.safe_text import visible
 from explorer.tui import render
+from explorer.tui.json_colours import json_text
 from explorer.tui.private_key import KeyStatus
 from explorer.tui.render import outside
 
@@ -57,13 +57,7 @@ def _body(body: bytes) -> RenderableType:
             raise ValueError("too big to pretty-print")
         pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
         # json.dumps writes C0 controls as \u001b already; DEL, C1 and bidi marks it keeps as they are.
-        renderable: RenderableType = Syntax(
-            visible(pretty[:MAX_BODY_SHOWN], multiline=True),
-            "json",
-            theme="monokai",
-            background_color="default",
-            word_wrap=True,
-        )
+        renderable: RenderableType = json_text(visible(pretty[:MAX_BODY_SHOWN], multiline=True))
     except (ValueError, RecursionError):
         renderable = outside(shown, multiline=True)
     if cut:
@@ -281,7 +275,7 @@ def _decrypted(
     ]
     if decrypted.is_json:
         pretty = visible(decrypted.pretty(), multiline=True)
-        body.append(Syntax(pretty, "json", theme="monokai", background_color="default", word_wrap=True))
+        body.append(json_text(pretty))
     else:
         body.append(outside(decrypted.plaintext, "bold #7ee787", multiline=True))
     if minted and minted.get("scope") == "openid" and minted.get("openId"):
