@@ -205,6 +205,23 @@ async def test_the_history_title_counts_in_words(tmp_path: Path) -> None:
         assert str(app.screen.query_one("#history-list").border_title).startswith("history · 1 send, newest first")
 
 
+async def test_at_80_columns_the_history_shows_its_title_and_one_line_a_send(tmp_path: Path) -> None:
+    # The compact OptionList had `border: none !important`: the title (how many sends, what enter
+    # does) never showed; and each row wrapped onto two lines, the path on its own.
+    history = History(tmp_path / "h.sqlite3")
+    for index in (1, 2, 3):
+        record(history, index, url=f"http://127.0.0.1:1/mp-api/v1/apps/{'a' * 40}/user-open-data?openData={index}")
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(HistoryScreen(history), app.results.append)
+        await pilot.pause()
+        options = app.screen.query_one("#history-list")
+        assert options.styles.border_top[0] not in ("", "none", "hidden")
+        assert options.region.height > 0 and options.virtual_size.height == 3  # one line a send
+        first = options.render_line(0).text  # type: ignore[attr-defined]
+        assert "200 000000" in first and first.rstrip().endswith("…")
+
+
 async def test_an_empty_history_says_so(tmp_path: Path) -> None:
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -257,8 +274,9 @@ def test_a_history_row_marks_a_cut_path(tmp_path: Path) -> None:
     record(history, 2)
     cut, whole = sorted(history.entries(), key=lambda entry: entry.id)
     row = summary_line(cut)
-    assert "/mp-api/v1/apps/a/user-open-data?openData=ddd" in row and "d… " in row and long_query not in row
-    assert "/mp-api/v1/apps/a/skus?n=2  200" in summary_line(whole) and "…" not in summary_line(whole)
+    assert "/mp-api/v1/apps/a/user-open-data?openData=ddd" in row and row.endswith("d…") and long_query not in row
+    assert summary_line(whole).endswith("200 000000   20 ms  /mp-api/v1/apps/a/skus?n=2")
+    assert "…" not in summary_line(whole)
 
 
 async def test_saving_over_another_file_asks_once(tmp_path: Path) -> None:

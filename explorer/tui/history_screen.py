@@ -36,12 +36,15 @@ def _cut(text: str, width: int) -> str:
 
 
 def summary_line(entry: HistoryEntry) -> str:
-    """One row of the list: id, local time, method, path, outcome, elapsed (a cut path or outcome ends in '…')."""
+    """One row of the list: id, local time, method, outcome, elapsed, path (a cut path or outcome ends in '…').
+
+    The path comes last: where the row is wider than the list, the path is what is cut, never the outcome.
+    """
     when = time.strftime("%m-%d %H:%M:%S", time.localtime(entry.sent_at))
     path = entry.url.split("://", 1)[-1].partition("/")[2]
     elapsed = f"{entry.elapsed * 1000:.0f} ms" if entry.elapsed is not None else ""
     outcome = _cut(visible(entry.outcome), 40)
-    return f"{entry.id:>4} {when} {visible(entry.method):<5} {_cut('/' + visible(path), 61)}  {outcome} {elapsed}"
+    return f"{entry.id:>4} {when} {visible(entry.method):<5} {outcome} {elapsed:>7}  {_cut('/' + visible(path), 61)}"
 
 
 def detail_text(entry: HistoryEntry) -> Text:
@@ -77,6 +80,10 @@ class HistoryScreen(Screen[HistoryEntry | None]):
     }
     HistoryScreen #history-list {
         height: 40%;
+        padding: 0;
+        /* One line a send, cut with '…' at the list's edge: wrapped, a row read as two sends. */
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         border: round $primary 40%;
         border-title-color: $text-primary;
         border-title-style: bold;
@@ -101,7 +108,9 @@ class HistoryScreen(Screen[HistoryEntry | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield OptionList(id="history-list", compact=True)
+            # Not compact: Textual's compact OptionList has `border: none !important`, which hid the
+            # border and with it the title that says how many sends there are and what enter does.
+            yield OptionList(id="history-list")
             with VerticalScroll(id="history-detail-scroll"):
                 yield Static("", id="history-detail")
         yield Footer()
