@@ -21,7 +21,10 @@ _STYLES = {
     "number": Style(color="#ae81ff"),
     "constant": Style(color="#66d9ef"),
 }
-_STRING = r'"(?:[^"\\]|\\.)*"'
+# A string runs to its closing quote, or to the end of the text: the panes cut a long body, and a
+# string left open there must not fail to match. Failing, it made every escaped quote inside it the
+# start of another attempt to the end: quadratic, seconds for a hostile 20,000-character body.
+_STRING = r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)'
 _TOKEN = re.compile(
     rf"(?P<key>{_STRING})(?=\s*:)"
     rf"|(?P<string>{_STRING})"
