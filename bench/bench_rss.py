@@ -1,6 +1,6 @@
 """Peak RSS of the running explorer against Posting, both in tmux.
 
-    .venv/bin/python bench/bench_rss.py [--quick]
+    .venv/bin/python bench/bench_rss.py [--quick] [--explorer-arg=--no-history]
 
 mp-explorer (no arguments) in tmux (tests/tmux_harness.py): wait until the embedded sandbox's
 app is in the form, then ctrl+s (GetUserOpenId on the sandbox; sent again if the first key came
@@ -51,14 +51,14 @@ def peak_mib(pid: int) -> float:
     return kib / 1024
 
 
-def explorer_peak(home: Path) -> float:
+def explorer_peak(home: Path, args: tuple[str, ...] = ()) -> float:
     def ready(screen: str) -> bool:
         return "embedded sandbox · app" in screen and "1 · canonical request" in screen
 
     def answered(screen: str) -> bool:
         return "raw · 200" in screen and bool(OPENID.search(column(screen, 2, separator="\n")))
 
-    with TmuxSession.start([], home=home) as term:
+    with TmuxSession.start(list(args), home=home) as term:
         term.wait_for(ready, what="the embedded sandbox's app in the form")
         # Not term.wait_interactive(): it opens the help screen, which alone adds ~23 MiB to the peak.
         # A ctrl+s sent too early is lost (never late), so it is sent again until the answer shows.
@@ -80,17 +80,18 @@ def posting_peak(command: list[str], home: Path) -> float:
         return peak_mib(app_pid(term, "posting"))
 
 
-def measure(quick: bool = False) -> list[Row]:
+def measure(quick: bool = False, args: tuple[str, ...] = ()) -> list[Row]:
     runs = 2 if quick else 5
     posting = posting_command()
     with tempfile.TemporaryDirectory(prefix="mpx-bench-") as tmp:
         home = Path(tmp)
-        cases = {"ours": lambda: explorer_peak(home)}
+        cases = {"ours": lambda: explorer_peak(home, args)}
         if posting:
             wrapped = [*posting_env(home / "posting-home"), *posting]
             cases["posting"] = lambda: posting_peak(wrapped, home)
         samples = interleave(cases, runs, warm_up=False)
-    return [Row("peak RSS (VmHWM)", "mp-explorer after a send", "Posting idle", "MiB",
+    ours = "mp-explorer after a send" + (f" ({' '.join(args)})" if args else "")
+    return [Row("peak RSS (VmHWM)", ours, "Posting idle", "MiB",
                 samples["ours"], samples.get("posting", []), limit=1.0,
                 note="" if posting else "Posting could not be installed")]  # fmt: skip
 
@@ -98,7 +99,12 @@ def measure(quick: bool = False) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    report(measure(parser.parse_args().quick))
+    parser.add_argument(
+        "--explorer-arg", action="append", default=[], metavar="ARG",
+        help="an argument for mp-explorer, repeatable (e.g. --explorer-arg=--no-history: the send history's share)",
+    )  # fmt: skip
+    options = parser.parse_args()
+    report(measure(options.quick, tuple(options.explorer_arg)))
 
 
 if __name__ == "__main__":
