@@ -326,3 +326,62 @@ def test_toolchain_check_fails_loudly_when_missing(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(pytest.fail.Exception, match="install Debian package golang-go"):
         require_toolchain("go")
+
+
+PASSPHRASE = "correct horse battery staple"
+PASSPHRASE_LANGUAGES = ["python", "python-httpx", "node", "php"]
+
+
+@pytest.fixture(scope="session")
+def encrypted_key(sandbox_calls: SandboxCalls, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sandbox's private key as PKCS#8 "ENCRYPTED PRIVATE KEY" (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC)."""
+    from cryptography.hazmat.primitives import serialization
+
+    pem = Path(sandbox_calls.handle.private_key_path).read_bytes()
+    key = serialization.load_pem_private_key(pem, password=None)
+    encrypted = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(PASSPHRASE.encode("utf-8")),
+    )
+    assert encrypted.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    path = tmp_path_factory.mktemp("encrypted_key") / "key.pem"
+    path.write_bytes(encrypted)
+    return path
+
+
+def _open_data_env(calls: SandboxCalls, key: Path, passphrase: str | None) -> dict[str, str]:
+    env = _sandbox_env(calls)
+    env["MP_PRIVATE_KEY_PATH"] = str(key)
+    if passphrase is not None:
+        env["MP_PRIVATE_KEY_PASSPHRASE"] = passphrase
+    return env
+
+
+def _one_line_error(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line on stderr, got:\n{stderr}"
+    assert "Traceback" not in stderr and "Exception" not in stderr and "goroutine" not in stderr, stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("language", PASSPHRASE_LANGUAGES)
+def test_programs_decrypt_with_a_passphrase_protected_key(
+    language: str, built: Any, sandbox_calls: SandboxCalls, encrypted_key: Path
+) -> None:
+    programs: Built = built(language)
+    result = programs.run("sandbox:GetUserOpenId", _open_data_env(sandbox_calls, encrypted_key, PASSPHRASE))
+    assert result.returncode == 0, f"{language}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    assert _envelope(result.stdout)["code"] == "000000"
+    assert f"userData (decrypted): {sandbox_calls.open_id}\n" in result.stdout, result.stdout
+
+    # A wrong passphrase: a non-zero exit and one line that names the passphrase, no stack trace.
+    result = programs.run("sandbox:GetUserOpenId", _open_data_env(sandbox_calls, encrypted_key, "not the passphrase"))
+    assert result.returncode != 0, f"{language}: {result.stdout}"
+    assert "passphrase" in _one_line_error(result.stderr).lower(), result.stderr
+    assert "userData (decrypted)" not in result.stdout
+
+    # No passphrase at all: the message says which variable is needed.
+    result = programs.run("sandbox:GetUserOpenId", _open_data_env(sandbox_calls, encrypted_key, None))
+    assert result.returncode != 0, f"{language}: {result.stdout}"
+    assert "MP_PRIVATE_KEY_PASSPHRASE" in _one_line_error(result.stderr), result.stderr

@@ -176,7 +176,16 @@ function makeToken(accessKeyId, secretKey, digest, ts) {
 function decryptUserData(text) {
   const pem = fs.readFileSync(requireEnv('MP_PRIVATE_KEY_PATH'));
   const passphrase = process.env.MP_PRIVATE_KEY_PASSPHRASE || undefined;
-  const key = crypto.createPrivateKey({ key: pem, format: 'pem', passphrase });
+  if (!passphrase && pem.includes('ENCRYPTED')) {
+    throw new Error('the private key is encrypted: set MP_PRIVATE_KEY_PASSPHRASE in the environment');
+  }
+  let key;
+  try {
+    key = crypto.createPrivateKey({ key: pem, format: 'pem', passphrase });
+  } catch (error) {
+    const hint = passphrase ? ' (wrong MP_PRIVATE_KEY_PASSPHRASE?)' : '';
+    throw new Error(`MP_PRIVATE_KEY_PATH: ${error.message}${hint}`);
+  }
   const ciphertext = Buffer.from(text.replace(/\s+/g, ''), 'base64');
   const em = crypto.privateDecrypt({ key, padding: crypto.constants.RSA_NO_PADDING }, ciphertext);
   const separator = em.indexOf(0, 2);

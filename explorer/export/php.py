@@ -197,9 +197,14 @@ function decrypt_user_data(string $text): string
         throw new RuntimeException('userData is not base64');
     }
     $pem = file_get_contents(require_env('MP_PRIVATE_KEY_PATH'));
-    $key = openssl_pkey_get_private($pem, getenv('MP_PRIVATE_KEY_PASSPHRASE') ?: null);
+    $passphrase = getenv('MP_PRIVATE_KEY_PASSPHRASE') ?: null;
+    if ($passphrase === null && strpos($pem, 'ENCRYPTED') !== false) {
+        throw new RuntimeException('the private key is encrypted: set MP_PRIVATE_KEY_PASSPHRASE in the environment');
+    }
+    $key = openssl_pkey_get_private($pem, $passphrase);
     if ($key === false) {
-        throw new RuntimeException('MP_PRIVATE_KEY_PATH: ' . (openssl_error_string() ?: 'not a private key'));
+        $hint = $passphrase === null ? '' : ' (wrong MP_PRIVATE_KEY_PASSPHRASE?)';
+        throw new RuntimeException('MP_PRIVATE_KEY_PATH: ' . (openssl_error_string() ?: 'not a private key') . $hint);
     }
     if (!openssl_private_decrypt($ciphertext, $plaintext, $key, OPENSSL_PKCS1_PADDING)) {
         throw new RuntimeException('userData does not decrypt with this private key');
@@ -279,7 +284,12 @@ function main(): int
     $ok = ($envelope['code'] ?? null) === '000000';
     $user_data = $envelope['data']['userData'] ?? null;
     if ($ok && USER_DATA && is_string($user_data) && $user_data !== '') {
-        echo 'userData (decrypted): ' . decrypt_user_data($user_data) . "\n";
+        try {
+            echo 'userData (decrypted): ' . decrypt_user_data($user_data) . "\n";
+        } catch (RuntimeException $error) {
+            fwrite(STDERR, $error->getMessage() . "\n");
+            return 1;
+        }
     }
     return $ok ? 0 : 1;
 }

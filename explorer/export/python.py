@@ -134,7 +134,13 @@ def decrypt_user_data(ciphertext_b64: str) -> str:
     with open(require_env("MP_PRIVATE_KEY_PATH"), "rb") as handle:
         pem = handle.read()
     passphrase = os.environ.get("MP_PRIVATE_KEY_PASSPHRASE")
-    key = serialization.load_pem_private_key(pem, password=passphrase.encode() if passphrase else None)
+    if not passphrase and b"ENCRYPTED" in pem:
+        sys.exit("the private key is encrypted: set MP_PRIVATE_KEY_PASSPHRASE in the environment")
+    try:
+        key = serialization.load_pem_private_key(pem, password=passphrase.encode() if passphrase else None)
+    except (ValueError, TypeError) as error:
+        hint = " (wrong MP_PRIVATE_KEY_PASSPHRASE?)" if passphrase else ""
+        sys.exit(f"MP_PRIVATE_KEY_PATH: {error}{hint}")
     return key.decrypt(decode_user_data(ciphertext_b64), padding.PKCS1v15()).decode("utf-8")
 
 
