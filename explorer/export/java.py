@@ -17,8 +17,9 @@ _TEMPLATE = r"""// @@TITLE@@
 // Credentials come from the environment only, never from this file:
 //   MP_ACCESS_KEY_ID      access key id (the JWT's iss)
 //   MP_SECRET_KEY         secret key (the HS256 key)
-//   MP_PRIVATE_KEY_PATH   your RSA private key, PEM: PKCS#8 (BEGIN PRIVATE KEY) or PKCS#1
-//                         (BEGIN RSA PRIVATE KEY), unencrypted (only to decrypt userData)
+//   MP_PRIVATE_KEY_PATH   your RSA private key, PEM: PKCS#8 (BEGIN PRIVATE KEY or BEGIN ENCRYPTED
+//                         PRIVATE KEY) or PKCS#1 (BEGIN RSA PRIVATE KEY) (only to decrypt userData)
+//   MP_PRIVATE_KEY_PASSPHRASE  (only for BEGIN ENCRYPTED PRIVATE KEY) its passphrase
 // MP_TS=<unix seconds> signs with that ts instead of the clock; MP_DRY_RUN=1 prints every stage
 // and sends nothing.
 
@@ -33,6 +34,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -46,7 +48,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
 import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 public class @@CLASS@@ {
@@ -291,19 +297,25 @@ public class @@CLASS@@ {
         return out.toByteArray();
     }
 
-    /** The private key from a PEM file: PKCS#8 as it is; PKCS#1 wrapped into PKCS#8 first. */
+    /**
+     * The private key from a PEM file: PKCS#8 as it is; encrypted PKCS#8 opened with
+     * MP_PRIVATE_KEY_PASSPHRASE; PKCS#1 wrapped into PKCS#8 first.
+     */
     static PrivateKey readPrivateKey(String pem) throws Exception {
-        if (pem.contains("ENCRYPTED")) {
-            throw new IllegalArgumentException(
-                "the private key is passphrase-protected: write an unencrypted copy (openssl pkey -in key.pem -out plain.pem)");
+        if (pem.contains("Proc-Type: 4,ENCRYPTED")) {
+            throw new IllegalArgumentException("the private key is in OpenSSL's legacy encrypted form:"
+                + " convert it to PKCS#8 (openssl pkcs8 -topk8 -in key.pem -out key8.pem)");
         }
+        boolean encrypted = pem.contains("BEGIN ENCRYPTED PRIVATE KEY");
         boolean pkcs1 = pem.contains("BEGIN RSA PRIVATE KEY");
-        if (!pkcs1 && !pem.contains("BEGIN PRIVATE KEY")) {
+        if (!encrypted && !pkcs1 && !pem.contains("BEGIN PRIVATE KEY")) {
             throw new IllegalArgumentException("MP_PRIVATE_KEY_PATH holds no RSA private key PEM");
         }
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         byte[] der = Base64.getDecoder().decode(base64);
-        if (pkcs1) {
+        if (encrypted) {
+            der = decryptPkcs8(der);
+        } else if (pkcs1) {
             // PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier rsaEncryption, OCTET STRING pkcs1 }
             byte[] version = {0x02, 0x01, 0x00};
             byte[] rsaEncryption = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7,
@@ -311,6 +323,26 @@ public class @@CLASS@@ {
             der = der(0x30, version, rsaEncryption, der(0x04, der));
         }
         return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+    }
+
+    /** EncryptedPrivateKeyInfo (PKCS#8, e.g. PBES2 with PBKDF2 and AES-CBC) -> PrivateKeyInfo. */
+    static byte[] decryptPkcs8(byte[] der) throws Exception {
+        String passphrase = System.getenv("MP_PRIVATE_KEY_PASSPHRASE");
+        if (passphrase == null || passphrase.isEmpty()) {
+            throw new IllegalArgumentException("the private key is encrypted: set MP_PRIVATE_KEY_PASSPHRASE in the environment");
+        }
+        EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
+        // PBES2 is named by its parameters (e.g. PBEWithHmacSHA256AndAES_256); PBES1 by its OID.
+        String algorithm = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+        try {
+            SecretKey key = SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(passphrase.toCharArray()));
+            Cipher cipher = Cipher.getInstance(algorithm);
+            cipher.init(Cipher.DECRYPT_MODE, key, info.getAlgParameters());
+            return info.getKeySpec(cipher).getEncoded();
+        } catch (GeneralSecurityException error) {
+            throw new IllegalArgumentException("the private key does not open with MP_PRIVATE_KEY_PASSPHRASE"
+                + " (wrong passphrase?): " + error.getMessage());
+        }
     }
 
     /** userData: base64 (URL-safe or standard, padded or not) of an RSA PKCS#1 v1.5 ciphertext. */
@@ -387,7 +419,16 @@ public class @@CLASS@@ {
         boolean ok = "000000".equals(jsonField(response.body(), "code"));
         String userData = jsonField(response.body(), "userData");
         if (ok && USER_DATA && userData != null && !userData.isEmpty()) {
-            OUT.print("userData (decrypted): " + decryptUserData(userData) + "\n");
+            String plaintext;
+            try {
+                plaintext = decryptUserData(userData);
+            } catch (IllegalArgumentException | GeneralSecurityException error) {
+                OUT.flush();
+                System.err.println(error.getMessage());
+                System.exit(1);
+                return;
+            }
+            OUT.print("userData (decrypted): " + plaintext + "\n");
         }
         OUT.flush();
         System.exit(ok ? 0 : 1);
