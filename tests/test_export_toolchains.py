@@ -329,7 +329,7 @@ def test_toolchain_check_fails_loudly_when_missing(monkeypatch: pytest.MonkeyPat
 
 
 PASSPHRASE = "correct horse battery staple"
-PASSPHRASE_LANGUAGES = ["python", "python-httpx", "node", "php", "java"]
+PASSPHRASE_LANGUAGES = PROGRAM_LANGUAGES
 
 
 @pytest.fixture(scope="session")

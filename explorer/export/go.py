@@ -16,7 +16,8 @@ _TEMPLATE = r"""// @@TITLE@@
 //
 //	MP_ACCESS_KEY_ID      access key id (the JWT's iss)
 //	MP_SECRET_KEY         secret key (the HS256 key)
-//	MP_PRIVATE_KEY_PATH   your RSA private key, PEM, PKCS#1 or PKCS#8, unencrypted (only to decrypt userData)
+//	MP_PRIVATE_KEY_PATH   your RSA private key, PEM, PKCS#1 or PKCS#8 (only to decrypt userData)
+//	MP_PRIVATE_KEY_PASSPHRASE  (only for BEGIN ENCRYPTED PRIVATE KEY) its passphrase
 //
 // MP_TS=<unix seconds> signs with that ts instead of the clock; MP_DRY_RUN=1 prints every stage
 // and sends nothing.
@@ -24,15 +25,20 @@ package main
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"os"
@@ -318,20 +324,25 @@ func decryptUserData(text string) (string, error) {
 	switch block.Type {
 	case "RSA PRIVATE KEY": // PKCS#1
 		if _, encrypted := block.Headers["DEK-Info"]; encrypted {
-			return "", fmt.Errorf("the private key is passphrase-protected: write an unencrypted copy (openssl pkey -in key.pem -out plain.pem)")
+			return "", fmt.Errorf("the private key is in OpenSSL's legacy encrypted form: convert it to PKCS#8 (openssl pkcs8 -topk8 -in key.pem -out key8.pem)")
 		}
 		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
 	case "PRIVATE KEY": // PKCS#8
-		var parsed any
-		parsed, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err == nil {
-			var ok bool
-			if key, ok = parsed.(*rsa.PrivateKey); !ok {
-				return "", fmt.Errorf("the private key is not an RSA key")
-			}
+		key, err = parsePKCS8RSA(block.Bytes)
+	case "ENCRYPTED PRIVATE KEY": // PKCS#8, passphrase-protected
+		passphrase := os.Getenv("MP_PRIVATE_KEY_PASSPHRASE")
+		if passphrase == "" {
+			return "", fmt.Errorf("the private key is encrypted: set MP_PRIVATE_KEY_PASSPHRASE in the environment")
+		}
+		der, err := decryptPKCS8(block.Bytes, passphrase)
+		if err != nil {
+			return "", err
+		}
+		if key, err = parsePKCS8RSA(der); err != nil {
+			return "", fmt.Errorf("%v (wrong MP_PRIVATE_KEY_PASSPHRASE?)", err)
 		}
 	default:
-		return "", fmt.Errorf("unsupported PEM block %q: give an unencrypted RSA key (openssl pkey -in key.pem -out plain.pem)", block.Type)
+		return "", fmt.Errorf("unsupported PEM block %q: give an RSA private key", block.Type)
 	}
 	if err != nil {
 		return "", err
@@ -341,6 +352,111 @@ func decryptUserData(text string) (string, error) {
 		return "", fmt.Errorf("userData does not decrypt with this private key: %v", err)
 	}
 	return string(plaintext), nil
+}
+
+func parsePKCS8RSA(der []byte) (*rsa.PrivateKey, error) {
+	parsed, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, err
+	}
+	key, ok := parsed.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("the private key is not an RSA key")
+	}
+	return key, nil
+}
+
+// --- Passphrase-protected PKCS#8 (RFC 8018 PBES2: PBKDF2, then AES-CBC), standard library only ---
+
+type algorithmIdentifier struct {
+	OID    asn1.ObjectIdentifier
+	Params asn1.RawValue `asn1:"optional"`
+}
+
+var (
+	oidPBES2      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
+	oidPBKDF2     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
+	oidHMACSHA1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 7}
+	oidHMACSHA256 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9}
+	// AES-128-CBC, AES-192-CBC, AES-256-CBC -> key length in bytes
+	aesCBCKeyLengths = map[string]int{"2.16.840.1.101.3.4.1.2": 16, "2.16.840.1.101.3.4.1.22": 24, "2.16.840.1.101.3.4.1.42": 32}
+)
+
+// decryptPKCS8: EncryptedPrivateKeyInfo -> PrivateKeyInfo (the DER x509.ParsePKCS8PrivateKey reads).
+func decryptPKCS8(der []byte, passphrase string) ([]byte, error) {
+	var info struct {
+		Algorithm     algorithmIdentifier
+		EncryptedData []byte
+	}
+	var pbes2 struct{ KDF, Cipher algorithmIdentifier }
+	var kdf struct {
+		Salt       []byte
+		Iterations int
+		KeyLength  int                 `asn1:"optional"`
+		PRF        algorithmIdentifier `asn1:"optional"`
+	}
+	var iv []byte
+	unsupported := fmt.Errorf("the private key is encrypted with a scheme this program does not read: convert it (openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -out key8.pem)")
+	if _, err := asn1.Unmarshal(der, &info); err != nil || !info.Algorithm.OID.Equal(oidPBES2) {
+		return nil, unsupported
+	}
+	if _, err := asn1.Unmarshal(info.Algorithm.Params.FullBytes, &pbes2); err != nil || !pbes2.KDF.OID.Equal(oidPBKDF2) {
+		return nil, unsupported
+	}
+	if _, err := asn1.Unmarshal(pbes2.KDF.Params.FullBytes, &kdf); err != nil || kdf.Iterations < 1 {
+		return nil, unsupported
+	}
+	prf := sha1.New // the default PRF is hmacWithSHA1
+	if kdf.PRF.OID.Equal(oidHMACSHA256) {
+		prf = sha256.New
+	} else if len(kdf.PRF.OID) > 0 && !kdf.PRF.OID.Equal(oidHMACSHA1) {
+		return nil, unsupported
+	}
+	keyLength, known := aesCBCKeyLengths[pbes2.Cipher.OID.String()]
+	if !known || (kdf.KeyLength != 0 && kdf.KeyLength != keyLength) {
+		return nil, unsupported
+	}
+	if _, err := asn1.Unmarshal(pbes2.Cipher.Params.FullBytes, &iv); err != nil || len(iv) != aes.BlockSize {
+		return nil, unsupported
+	}
+	data := info.EncryptedData
+	if len(data) == 0 || len(data)%aes.BlockSize != 0 {
+		return nil, fmt.Errorf("the encrypted private key is truncated")
+	}
+	block, err := aes.NewCipher(pbkdf2(prf, []byte(passphrase), kdf.Salt, kdf.Iterations, keyLength))
+	if err != nil {
+		return nil, err
+	}
+	plain := make([]byte, len(data))
+	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, data)
+	// PKCS#7 padding: n bytes of value n. A wrong passphrase almost always leaves something else.
+	n := int(plain[len(plain)-1])
+	if n < 1 || n > aes.BlockSize || !bytes.Equal(plain[len(plain)-n:], bytes.Repeat([]byte{byte(n)}, n)) {
+		return nil, fmt.Errorf("the private key does not open with MP_PRIVATE_KEY_PASSPHRASE (wrong passphrase?)")
+	}
+	return plain[:len(plain)-n], nil
+}
+
+// pbkdf2 (RFC 8018 section 5.2): block i is U1 ^ U2 ^ ... ^ Uc, U1 = PRF(salt || i), Uj = PRF(Uj-1).
+func pbkdf2(prf func() hash.Hash, password, salt []byte, iterations, keyLength int) []byte {
+	var key []byte
+	for index := uint32(1); len(key) < keyLength; index++ {
+		mac := hmac.New(prf, password)
+		mac.Write(salt)
+		mac.Write([]byte{byte(index >> 24), byte(index >> 16), byte(index >> 8), byte(index)})
+		u := mac.Sum(nil)
+		t := append([]byte(nil), u...)
+		for j := 1; j < iterations; j++ {
+			mac.Reset()
+			mac.Write(u)
+			u = mac.Sum(nil)
+			for k := range t {
+				t[k] ^= u[k]
+			}
+		}
+		key = append(key, t...)
+	}
+	return key[:keyLength]
 }
 
 func requireEnv(name string) string {

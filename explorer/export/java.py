@@ -26,6 +26,7 @@ _TEMPLATE = r"""// @@TITLE@@
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -331,13 +332,20 @@ public class @@CLASS@@ {
         if (passphrase == null || passphrase.isEmpty()) {
             throw new IllegalArgumentException("the private key is encrypted: set MP_PRIVATE_KEY_PASSPHRASE in the environment");
         }
-        EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
-        // PBES2 is named by its parameters (e.g. PBEWithHmacSHA256AndAES_256); PBES1 by its OID.
-        String algorithm = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+        EncryptedPrivateKeyInfo info;
+        String algorithm;
         try {
-            SecretKey key = SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(passphrase.toCharArray()));
-            Cipher cipher = Cipher.getInstance(algorithm);
-            cipher.init(Cipher.DECRYPT_MODE, key, info.getAlgParameters());
+            info = new EncryptedPrivateKeyInfo(der);
+            // PBES2 is named by its parameters (e.g. PBEWithHmacSHA256AndAES_256); PBES1 by its OID.
+            algorithm = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+        } catch (IOException error) {
+            throw new IllegalArgumentException("the private key is encrypted in a way this JDK does not read (convert it:"
+                + " openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -out key8.pem): " + error.getMessage());
+        }
+        SecretKey key = SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(passphrase.toCharArray()));
+        Cipher cipher = Cipher.getInstance(algorithm);
+        cipher.init(Cipher.DECRYPT_MODE, key, info.getAlgParameters());
+        try {
             return info.getKeySpec(cipher).getEncoded();
         } catch (GeneralSecurityException error) {
             throw new IllegalArgumentException("the private key does not open with MP_PRIVATE_KEY_PASSPHRASE"
