@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from explorer import signing
 from explorer.export import ExportRequest, curl_command, export_request, httpie_command
@@ -385,3 +386,35 @@ def test_programs_decrypt_with_a_passphrase_protected_key(
     result = programs.run("sandbox:GetUserOpenId", _open_data_env(sandbox_calls, encrypted_key, None))
     assert result.returncode != 0, f"{language}: {result.stdout}"
     assert "MP_PRIVATE_KEY_PASSPHRASE" in _one_line_error(result.stderr), result.stderr
+
+
+# (AES bits, PBKDF2 PRF, key length written): variants OpenSSL writes with `pkcs8 -topk8 -v2 ... -v2prf ...`.
+PBES2_VARIANTS = [(128, "sha1", False), (192, "sha256", True), (256, "sha1", True)]
+
+
+@pytest.mark.parametrize("language", ["go", "java"])
+def test_go_and_java_read_other_pbes2_variants(
+    language: str, built: Any, sandbox_calls: SandboxCalls, tmp_path: Path
+) -> None:
+    # Go parses PBES2 itself and Java relies on the JDK: both get the variants beyond cryptography's one.
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.pbes2_keys import encrypted_pkcs8
+
+    programs: Built = built(language)
+    key = serialization.load_pem_private_key(Path(sandbox_calls.handle.private_key_path).read_bytes(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    for bits, prf, key_length in PBES2_VARIANTS:
+        path = tmp_path / f"aes{bits}-{prf}.pem"
+        path.write_bytes(encrypted_pkcs8(key, PASSPHRASE.encode(), aes_bits=bits, prf=prf, write_key_length=key_length))
+        result = programs.run("sandbox:GetUserOpenId", _open_data_env(sandbox_calls, path, PASSPHRASE))
+        if language == "java" and bits == 192:
+            # The JDK's PBES2 knows AES-128 and AES-256 only: one line that says how to convert the key.
+            assert result.returncode == 1, result.stdout
+            assert "openssl pkcs8 -topk8" in _one_line_error(result.stderr)
+            continue
+        assert result.returncode == 0, f"{language} AES-{bits} {prf}: {result.stdout}\n{result.stderr}"
+        assert f"userData (decrypted): {sandbox_calls.open_id}\n" in result.stdout, result.stdout
+        result = programs.run("sandbox:GetUserOpenId", _open_data_env(sandbox_calls, path, PASSPHRASE + "x"))
+        assert result.returncode == 1, f"{language} AES-{bits} {prf} wrong passphrase: {result.stdout}"
+        assert "passphrase" in _one_line_error(result.stderr).lower()
