@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from explorer.known_values import KnownValues
 from explorer.tui import keymap
 from explorer.tui.form import Form
-from explorer.tui.framework_fences import DrawsWhatChanged, LocalsFreeCrashReport, ScreenshotsWhereTheUserIs
+from explorer.tui.framework_fences import FrameworkFences
 from explorer.tui.key_bar import KeyBar
 from explorer.tui.layout import ResponsiveLayout
 from explorer.tui.model import FormState, Stages, compute
@@ -34,15 +34,7 @@ if TYPE_CHECKING:  # an Exchange arrives with the first send; its module loads w
     from explorer.exchange import Exchange
 
 
-class ExplorerApp(
-    MainScreenKeys,
-    ResponsiveLayout,
-    TerminalManners,
-    DrawsWhatChanged,
-    LocalsFreeCrashReport,
-    ScreenshotsWhereTheUserIs,
-    App[None],
-):
+class ExplorerApp(MainScreenKeys, ResponsiveLayout, TerminalManners, FrameworkFences, App[None]):
     """See every signing stage live, send, and read the response raw and decrypted."""
 
     TITLE = "mp-explorer"

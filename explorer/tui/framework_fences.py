@@ -106,6 +106,10 @@ class ScreenshotsWhereTheUserIs(_AppBase):
         return super().deliver_screenshot(filename, path, time_format)
 
 
+class FrameworkFences(DrawsWhatChanged, LocalsFreeCrashReport, ScreenshotsWhereTheUserIs):
+    """Every behaviour of Textual's App the explorer changes, in one base of ExplorerApp."""
+
+
 # Every private name of Textual the explorer relies on, each beside the reason (and upstream issue)
 # it works around. tests/test_textual_internals.py fails when one of them disappears.
 PRIVATE_NAMES: tuple[tuple[str, str, str], ...] = (
