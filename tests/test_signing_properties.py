@@ -290,7 +290,7 @@ def test_claims_are_written_as_the_json_encoder_writes_them(iss: str, dig: str, 
 @EXAMPLES
 @given(requests, st.sampled_from(sorted(signing.READINGS)))
 def test_rules_equal_to_the_spec_sign_as_the_spec_does(req: dict, reading: str) -> None:
-    # `sign` takes a shortcut for SPEC_RULES itself; an equal Rules made elsewhere takes the long way.
+    # Each Rules keeps its own options: an equal Rules made elsewhere must sign alike.
     rules = signing.READINGS[reading]
     copy = signing.Rules(**{name: getattr(rules, name) for name in rules.__dataclass_fields__})
     assert copy == rules and copy is not rules

@@ -329,8 +329,7 @@ def test_split_url() -> None:
 
 
 def test_the_spec_rules_are_the_stage_functions_defaults() -> None:
-    # compute_canonical_request calls the stage functions without options for SPEC_RULES: that is
-    # only right while the spec's rules and the functions' defaults are the same.
+    # A stage function called without options (doctor, export, tests) must give the spec's reading.
     import inspect
 
     for function, options in (
