@@ -121,18 +121,25 @@ def authenticate(
     another name (Authorization: Bearer) be found and named.
     """
 
-    def mistakes_for(found: doctor.FoundToken) -> list[dict[str, str]]:
+    def mistakes_for(token: str | None) -> list[dict[str, str]]:
+        """The likely mistakes for this token, or for one sent under another header when it is None."""
+        from explorer import doctor  # loaded by the first rejection: a signed call never needs it
+
+        found = (
+            doctor.FoundToken(token, signing.HEADER_NAME)
+            if token is not None
+            else doctor.token_from_headers(tuple(headers))
+        )
+        if found is None:
+            return []
         return likely_mistakes(
             found, access_key_id=access_key_id, secret_key=secret_key, method=method, raw_path=raw_path,
             raw_query=raw_query, body=body, ts_window=ts_window, now=now,
         )  # fmt: skip
 
     if token is None:
-        from explorer import doctor
-
         canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
-        elsewhere = doctor.token_from_headers(tuple(headers))
-        mistakes = mistakes_for(elsewhere) if elsewhere is not None else []
+        mistakes = mistakes_for(None)
         raise ApiError(
             env.AUTH_FAILED,
             "JWT authentication failed: missing header",
@@ -167,9 +174,7 @@ def authenticate(
     if result.ok:
         return result
     canonical_request, digest = canonicalise(method, raw_path, raw_query, body)
-    from explorer import doctor
-
-    mistakes = mistakes_for(doctor.FoundToken(token, signing.HEADER_NAME))
+    mistakes = mistakes_for(token)
     claims = result.jwt_payload or {}
     skew = result.skew
     ts = claims.get("ts")
