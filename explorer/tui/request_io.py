@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from explorer import signing
 from explorer.endpoints import BY_NAME, MULTIPART
 from explorer.tui.model import FormState
 from explorer.workspace import request_file
@@ -192,6 +193,4 @@ def history_fill(entry: HistoryEntry, *, sandbox_url: str | None) -> FormFill:
 
 def _token_payload(token: str | None) -> dict[str, object]:
     """The JWT payload as the server decodes it (no verification), or {}."""
-    from explorer import signing
-
     return signing.decode_payload(token or "") or {}
